@@ -1,0 +1,260 @@
+"""The command line: parse, call the library, format. No SQL and no statistics here."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Callable, List, Optional
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pariah.exceptions import ImportRejected, PariahError
+
+app = typer.Typer(help="Measure, explain and forecast the diplomatic isolation of regimes.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+cases_app = typer.Typer(help="List the cases, or add your own with 'cases add FILE.yaml'.", invoke_without_command=True)
+app.add_typer(cases_app, name="cases")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class Fmt(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ExportFmt(str, Enum):
+    csv = "csv"
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
+STATUS_TABLE = ["state", "name", "level", "level_name", "since", "hostile", "last_act", "last_date"]
+FormatOption = typer.Option(Fmt.table, "--format", "-f", help="Output: table, csv or json.")
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Optional[str] = typer.Option(None, "--db", help="Database URL (default: $PARIAH_DB, else a SQLite file in your data directory)."),
+):
+    """pariah: a sourced ledger of diplomatic acts and the isolation it measures."""
+    ctx.obj = {"db": db}
+
+
+def _ledger(ctx: typer.Context):
+    from pariah.ledger import Ledger
+
+    return Ledger(ctx.obj.get("db") if ctx.obj else None)
+
+
+def _date(value: Optional[str], name: str) -> Optional[dt.date]:
+    from pariah.ladder import to_date
+
+    if value is None:
+        return None
+    try:
+        return to_date(value)
+    except PariahError as e:
+        raise PariahError(f"{name}: {e}") from None
+
+
+def _plain(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10] if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    if value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return value
+
+
+def emit(rows: pd.DataFrame, fmt: Fmt, title: str = "", single: bool = False, table_columns: list[str] | None = None) -> None:
+    """Print rows as a Rich table, CSV or JSON (a list of flat objects, or one object).
+
+    ``table_columns`` narrows what the table shows; CSV and JSON carry every column.
+    """
+    records = [{k: _plain(v) for k, v in r.items()} for r in rows.to_dict("records")]
+    if fmt == Fmt.json:
+        data = records[0] if single and records else records
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    elif fmt == Fmt.csv:
+        sys.stdout.write(pd.DataFrame(records, columns=rows.columns).to_csv(index=False, lineterminator="\n"))
+    else:
+        columns = table_columns or list(rows.columns)
+        table = Table(title=title or None, show_lines=False)
+        for column in columns:
+            table.add_column(str(column), overflow="fold")
+        for record in records:
+            table.add_row(*("" if record[c] is None else str(record[c]) for c in columns))
+        out.print(table)
+
+
+def guarded(fn: Callable) -> Callable:
+    """Turn library errors into one line on stderr and an exit status (2 for rejected imports)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ImportRejected as e:
+            for problem in e.problems:
+                err.print(problem, markup=False, highlight=False)
+            err.print(f"import rejected: {len(e.problems)} problem(s); nothing was written", markup=False, highlight=False)
+            raise typer.Exit(2)
+        except PariahError as e:
+            err.print(f"error: {e}", markup=False, highlight=False)
+            raise typer.Exit(1)
+
+    return wrapper
+
+
+# ---- cases ---------------------------------------------------------------------
+
+
+@cases_app.callback()
+@guarded
+def cases_list(ctx: typer.Context, fmt: Fmt = FormatOption):
+    """List the cases with their period and number of acts."""
+    if ctx.invoked_subcommand:
+        return
+    ledger = _ledger(ctx)
+    counts = ledger.act_counts()
+    rows = pd.DataFrame(
+        [{"id": c.id, "name": c.name, "target": c.target, "start": c.start, "end": c.end, "acts": counts.get(c.id, 0)}
+         for c in ledger.cases()],
+        columns=["id", "name", "target", "start", "end", "acts"],
+    )
+    emit(rows, fmt, "Cases")
+
+
+@cases_app.command("add")
+@guarded
+def cases_add(ctx: typer.Context, file: Path = typer.Argument(..., help="Case YAML (see the case format in DESIGN.md)."),
+              replace: bool = typer.Option(False, "--replace", help="Replace an existing case with the same id.")):
+    """Register a case from a YAML file; its acts then come in through 'pariah import'."""
+    from pariah import case as case_module
+
+    case = case_module.load(file)
+    changed = _ledger(ctx.parent).add_case(case, replace=replace)
+    err.print(f"case {case.id}: {'added' if changed else 'unchanged'}", markup=False)
+
+
+# ---- import / export -------------------------------------------------------------
+
+
+@app.command("import")
+@guarded
+def import_(ctx: typer.Context,
+            files: List[Path] = typer.Argument(..., help="CSV, JSON Lines or Parquet files in the exchange format."),
+            case: Optional[str] = typer.Option(None, "--case", help="Case id for rows without a case column."),
+            dry_run: bool = typer.Option(False, "--dry-run", help="Validate and count, write nothing.")):
+    """Import acts, all or nothing: one bad row rejects every file (exit status 2)."""
+    from rich.progress import Progress
+
+    ledger = _ledger(ctx)
+    bar: Progress | None = None
+    task = None
+
+    def progress(done: int, total: int):
+        nonlocal bar, task
+        if total <= 10_000:
+            return
+        if bar is None:
+            bar = Progress(console=err, transient=True)
+            bar.start()
+            task = bar.add_task("importing", total=total)
+        bar.update(task, completed=done)
+
+    try:
+        result = ledger.import_files(files, case=case, dry_run=dry_run, progress=progress)
+    finally:
+        if bar is not None:
+            bar.stop()
+    verb = "would add" if dry_run else "added"
+    err.print(f"{result.rows} rows: {verb} {result.added}, corrected {result.corrected}, unchanged {result.unchanged}",
+              markup=False)
+
+
+@app.command("export")
+@guarded
+def export(ctx: typer.Context,
+           case: Optional[str] = typer.Option(None, "--case", help="Only this case."),
+           fmt: ExportFmt = typer.Option(ExportFmt.csv, "--format", "-f", help="csv, jsonl or parquet."),
+           output: Optional[Path] = typer.Option(None, "-o", "--output", help="File to write (default: standard output).")):
+    """Export the current revision of every act in the exchange format."""
+    ledger = _ledger(ctx)
+    n = ledger.export(output, case_id=case, fmt=fmt.value, stream=sys.stdout)
+    if output:
+        err.print(f"{n} acts written to {output}", markup=False)
+
+
+# ---- queries -----------------------------------------------------------------
+
+
+@app.command()
+@guarded
+def status(ctx: typer.Context, case: str = typer.Argument(..., help="Case id, e.g. taliban-2021."),
+           as_of: Optional[str] = typer.Option(None, "--as-of", help="Valid time: the world on this date (default: today or the case end)."),
+           known_on: Optional[str] = typer.Option(None, "--known-on", help="Knowledge time: only acts public by this date."),
+           min_level: int = typer.Option(0, "--min-level", help="Only states at this level (0-5) or above."),
+           fmt: Fmt = FormatOption):
+    """The ladder level of every state with the case's target."""
+    import pariah
+    from pariah import ladder
+
+    ledger = _ledger(ctx)
+    as_of_d = _date(as_of, "--as-of") or ladder.default_as_of(ledger.case(case))
+    rows = pariah.status(ledger, case, as_of_d, _date(known_on, "--known-on"))
+    rows = rows[rows["level"] >= min_level] if len(rows) else rows
+    emit(rows, fmt, f"{case}: status on {as_of_d}", table_columns=STATUS_TABLE)
+
+
+@app.command()
+@guarded
+def history(ctx: typer.Context, act_id: str = typer.Argument(..., help="An act id (see 'pariah export')."),
+            fmt: Fmt = FormatOption):
+    """Every revision of one act, oldest first."""
+    rows = _ledger(ctx).history(act_id)
+    columns = ["rev", "act_id", "case_id", "date", "actor", "act", "description", "source", "confidence",
+               "known_from", "supersedes", "recorded_at"]
+    emit(rows[columns], fmt, f"history of {act_id}",
+         table_columns=["rev", "date", "actor", "act", "description", "confidence", "supersedes", "recorded_at"])
+
+
+@app.command()
+@guarded
+def demo(ctx: typer.Context,
+         output: Path = typer.Option(Path("pariah-report.html"), "-o", "--output", help="Report file to write.")):
+    """Build the default database from the bundled cases, show the Taliban case, write a report."""
+    import pariah
+    from pariah import ladder, report
+
+    ledger = _ledger(ctx)
+    case = ledger.case("taliban-2021")
+    as_of = ladder.default_as_of(case)
+    rows = pariah.status(ledger, case.id, as_of)
+    shown = rows[(rows["level"] >= 2) | rows["hostile"]]
+    emit(shown, Fmt.table, table_columns=STATUS_TABLE, title=
+         f"{case.name}: {len(shown)} of {len(rows)} states above 'none' or hostile on {as_of}")
+    counts = rows["level_name"].value_counts()
+    out.print(", ".join(f"{counts.get(n, 0)} {n}" for n in ("recognized", "ambassadors", "missions", "engaged", "none", "hostile")))
+    path = report.status_report(case, rows, as_of, output)
+    out.print(f"report written to {path}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)

@@ -1,0 +1,360 @@
+"""Storage of the ledger in SQLite (default) or PostgreSQL, through SQLAlchemy 2.
+
+Nothing is updated in place: an import appends revisions. An act whose id is
+new is added; an act whose id exists with the same content is left alone (so
+importing a file twice changes nothing); an act whose id exists with other
+content is a correction: a new revision that supersedes the current one.
+Imports are all or nothing and run one at a time (an exclusive transaction on
+SQLite, a table lock on PostgreSQL), so two concurrent importers lose nothing.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import create_engine, event, func, insert, select, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import StaticPool
+
+from pariah import case as case_module
+from pariah.case import Case
+from pariah.exceptions import ImportRejected, PariahError, UnknownAct, UnknownCase
+from pariah.ledger import exchange
+from pariah.ledger.schema import EXCHANGE_COLUMNS, acts, cases, meta
+
+BATCH = 50_000
+Progress = Callable[[int, int], None]
+
+
+def default_url() -> str:
+    """``$PARIAH_DB``, else a SQLite file in the user's data directory."""
+    url = os.environ.get("PARIAH_DB")
+    if url:
+        return url
+    import platformdirs
+
+    folder = Path(platformdirs.user_data_dir("pariah", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'pariah.sqlite'}"
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportResult:
+    rows: int
+    added: int
+    corrected: int
+    unchanged: int
+    dry_run: bool = False
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        memory = url in ("sqlite://", "sqlite:///:memory:")
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 60, "check_same_thread": False},
+            poolclass=StaticPool if memory else None,
+        )
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi, _record):
+            # Let SQLAlchemy, not the driver, open transactions, and open them
+            # with a write lock so that concurrent writers queue instead of failing.
+            dbapi.isolation_level = None
+            cursor = dbapi.cursor()
+            if not memory:
+                cursor.execute("PRAGMA journal_mode=WAL")
+                # WAL with synchronous=NORMAL stays consistent after a crash; a bigger page cache
+                # keeps the act-id index in memory during large imports.
+                cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA cache_size=-262144")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url)
+
+
+class Ledger:
+    """A connection to one pariah database.
+
+    ``url`` is a SQLAlchemy URL (``sqlite:///file``, ``sqlite://`` for memory,
+    ``postgresql+psycopg://...``); ``None`` means ``default_url()``. The schema
+    is created or upgraded with Alembic on opening. With ``bundled=True`` the
+    bundled cases are loaded, and loaded again (as revisions) when the bundled
+    data change.
+    """
+
+    def __init__(self, url: str | None = None, *, bundled: bool = True):
+        self.url = url or default_url()
+        try:
+            self.engine = _engine(self.url)
+            self._migrate()
+        except PariahError:
+            raise
+        except Exception as e:
+            raise PariahError(f"cannot open database {self.url}: {e.__class__.__name__}: {str(e).splitlines()[0]}") from None
+        if bundled:
+            self.sync_bundled()
+
+    def _migrate(self) -> None:
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config(str(resources.files("pariah.ledger").joinpath("alembic.ini")))
+        with self.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ---- cases -------------------------------------------------------------
+
+    def cases(self) -> list[Case]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(cases.c.definition).order_by(cases.c.id)).scalars().all()
+        return [Case.from_json(r) for r in rows]
+
+    def case(self, case_id: str) -> Case:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(cases.c.definition).where(cases.c.id == case_id)).scalar()
+        if row is None:
+            raise UnknownCase(case_id, [c.id for c in self.cases()])
+        return Case.from_json(row)
+
+    def case_ids(self) -> set[str]:
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(cases.c.id)).scalars())
+
+    def add_case(self, case: Case, *, replace: bool = True) -> bool:
+        """Register a case; returns True when something changed."""
+        with self.engine.begin() as conn:
+            return self._put_case(conn, case, replace)
+
+    def _put_case(self, conn: Connection, case: Case, replace: bool) -> bool:
+        old = conn.execute(select(cases.c.definition).where(cases.c.id == case.id)).scalar()
+        definition = case.to_json()
+        if old == definition:
+            return False
+        if old is not None and not replace:
+            raise PariahError(f"case {case.id!r} exists with another definition; pass --replace to change it")
+        values = dict(id=case.id, name=case.name, target=case.target, start=case.start, end=case.end,
+                      definition=definition, recorded_at=_now())
+        if old is None:
+            conn.execute(insert(cases).values(**values))
+        else:
+            conn.execute(cases.update().where(cases.c.id == case.id).values(**values))
+        return True
+
+    def act_counts(self) -> dict[str, int]:
+        current = self._current_query()
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(current.c.case_id, func.count()).group_by(current.c.case_id)).all()
+        return dict(rows)
+
+    # ---- import ------------------------------------------------------------
+
+    def import_files(self, paths: Iterable[str | Path], *, case: str | None = None, dry_run: bool = False,
+                     fmt: str | None = None, progress: Progress | None = None,
+                     extra_cases: Iterable[Case] = ()) -> ImportResult:
+        """Validate every file, then append their acts in one transaction, or raise ``ImportRejected``."""
+        extra_cases = list(extra_cases)
+        known = self.case_ids() | {c.id for c in extra_cases}
+        frames, problems = [], []
+        for path in paths:
+            rows, bad = exchange.read(path, fmt)
+            if rows is not None:
+                frame, bad = exchange.validate(rows, known, case)
+                frames.append(frame)
+            problems.extend(bad)
+        if problems:
+            raise ImportRejected(problems)
+        frames = [f for f in frames if not f.empty]
+        if not frames and not extra_cases:
+            return ImportResult(0, 0, 0, 0, dry_run)
+        frame = pd.concat(frames, ignore_index=True) if frames else None
+        if frame is not None:
+            frame, problems = exchange.duplicates(frame)
+            if problems:
+                raise ImportRejected(problems)
+        with self.engine.connect() as conn:
+            with conn.begin() as tx:
+                self._lock(conn)
+                for c in extra_cases:
+                    self._put_case(conn, c, True)
+                result = self._append(conn, frame, progress) if frame is not None else ImportResult(0, 0, 0, 0)
+                if dry_run:
+                    tx.rollback()
+        return dataclasses.replace(result, dry_run=dry_run)
+
+    def _lock(self, conn: Connection) -> None:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("LOCK TABLE acts IN SHARE ROW EXCLUSIVE MODE"))
+
+    def _append(self, conn: Connection, frame: pd.DataFrame, progress: Progress | None) -> ImportResult:
+        existing = self._existing(conn, frame["act_id"])
+        merged = frame.merge(existing, on="act_id", how="left", suffixes=("", "_old"))
+        new = merged["rev"].isna().to_numpy()
+        same = np.zeros(len(merged), dtype=bool)
+        if (~new).any():
+            old = merged.loc[~new]
+            equal = np.ones(len(old), dtype=bool)
+            for column in exchange.CONTENT:
+                equal &= (old[column].fillna("") == old[f"{column}_old"].fillna("")).to_numpy()
+            same[~new] = equal
+        todo = merged[~same].copy()
+        todo["supersedes"] = todo["rev"].astype("Int64")
+        names = ["act_id", "case_id", "date", "day", "actor", "act", "description", "source", "confidence",
+                 "known_from", "known_on", "supersedes"]
+        now = _now()
+        total = len(todo)
+        for start in range(0, total, BATCH):
+            self._insert(conn, todo.iloc[start:start + BATCH][names], now)
+            if progress:
+                progress(min(start + BATCH, total), total)
+        return ImportResult(len(frame), int(new.sum()), int((~new & ~same).sum()), int(same.sum()))
+
+    def _existing(self, conn: Connection, ids: pd.Series) -> pd.DataFrame:
+        """Current revision and content of those of ``ids`` the ledger already holds."""
+        columns = ["act_id", "rev", *exchange.CONTENT]
+        current = self._current_query()
+        revs = pd.DataFrame(conn.execute(select(current.c.act_id, current.c.rev)).all(), columns=["act_id", "rev"])
+        revs = revs[revs["act_id"].isin(ids)]
+        rows = []
+        for start in range(0, len(revs), 500):
+            chunk = [int(r) for r in revs["rev"].iloc[start:start + 500]]
+            rows += conn.execute(select(*(acts.c[c] for c in columns)).where(acts.c.rev.in_(chunk))).all()
+        return pd.DataFrame(rows, columns=columns)
+
+    @staticmethod
+    def _insert(conn: Connection, batch: pd.DataFrame, now: dt.datetime) -> None:
+        """Append one batch of revisions. Dates travel as ISO text: SQLite stores them so, PostgreSQL casts them."""
+        names = list(batch.columns)
+        if conn.dialect.name == "sqlite":
+            # One JSON document per batch, unpacked by SQLite itself: binding a million
+            # rows one parameter at a time costs more than the insert.
+            picks = ", ".join(f"value->>{i}" for i in range(len(names)))
+            stamp = now.isoformat(" ", "microseconds")  # the text form of SQLAlchemy's SQLite DateTime
+            conn.exec_driver_sql(
+                f"INSERT INTO acts ({', '.join(names)}, recorded_at) SELECT {picks}, '{stamp}' FROM json_each(?)",
+                (batch.to_json(orient="values", force_ascii=False),),
+            )
+            return
+        records = [dict(zip(names, row), recorded_at=now) for row in batch.astype(object).itertuples(index=False)]
+        for record in records:
+            if pd.isna(record["supersedes"]):
+                record["supersedes"] = None
+            else:
+                record["supersedes"] = int(record["supersedes"])
+            if record["known_from"] is not None and pd.isna(record["known_from"]):
+                record["known_from"] = None
+        conn.execute(insert(acts), records)
+
+    # ---- reading -----------------------------------------------------------
+
+    def _current_query(self, case_id: str | None = None):
+        latest = select(func.max(acts.c.rev).label("rev")).group_by(acts.c.act_id)
+        if case_id is not None:
+            ids = select(acts.c.act_id).where(acts.c.case_id == case_id)
+            latest = latest.where(acts.c.act_id.in_(ids))
+        latest = latest.subquery()
+        query = select(acts).join(latest, acts.c.rev == latest.c.rev)
+        if case_id is not None:
+            query = query.where(acts.c.case_id == case_id)
+        return query.subquery()
+
+    def acts(self, case_id: str | None = None, *, known_on: dt.date | None = None) -> pd.DataFrame:
+        """The current revision of every act (of one case), sorted by date.
+
+        Columns: ``act_id, case_id, date, day, actor, act, description, source,
+        confidence, known_from, known_on, rev, recorded_at``. With ``known_on``
+        only acts public by that date.
+        """
+        if case_id is not None:
+            self.case(case_id)
+        current = self._current_query(case_id)
+        query = select(current)
+        if known_on is not None:
+            query = query.where(current.c.known_on <= known_on)
+        with self.engine.connect() as conn:
+            frame = pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in acts.columns])
+        for column in ("day", "known_on"):
+            frame[column] = pd.to_datetime(frame[column]).dt.date
+        return frame.sort_values(["case_id", "day", "actor", "act", "act_id"], kind="stable").reset_index(drop=True)
+
+    def history(self, act_id: str) -> pd.DataFrame:
+        """Every revision of one act, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(acts).where(acts.c.act_id == act_id).order_by(acts.c.rev)).mappings().all()
+        if not rows:
+            raise UnknownAct(act_id)
+        return pd.DataFrame(rows)
+
+    def export_frame(self, case_id: str | None = None) -> pd.DataFrame:
+        """Current acts as exchange-format strings, in a stable order."""
+        frame = self.acts(case_id)
+        out = pd.DataFrame({
+            "case": frame["case_id"], "date": frame["date"], "actor": frame["actor"], "act": frame["act"],
+            "description": frame["description"], "source": frame["source"], "confidence": frame["confidence"],
+            "known_from": frame["known_from"].fillna(""), "id": frame["act_id"],
+        })
+        return out[list(EXCHANGE_COLUMNS)].astype(str)
+
+    def export(self, path: str | Path | None, *, case_id: str | None = None, fmt: str = "csv", stream=None) -> int:
+        """Write current acts to ``path`` (or ``stream``); returns the row count.
+
+        The file is written next to its destination and moved in place, so a
+        failed export never leaves half a file.
+        """
+        frame = self.export_frame(case_id)
+        if path is None:
+            if fmt == "parquet":
+                raise PariahError("parquet export needs -o FILE")
+            exchange.write(frame, stream, fmt)
+            return len(frame)
+        path = Path(path)
+        tmp = path.with_name(f".{path.name}.partial")
+        try:
+            if fmt == "parquet":
+                exchange.write_parquet(frame, tmp)
+            else:
+                with open(tmp, "w", encoding="utf-8", newline="") as f:
+                    exchange.write(frame, f, fmt)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return len(frame)
+
+    # ---- bundled data ------------------------------------------------------
+
+    def sync_bundled(self) -> bool:
+        """Load the bundled cases when the database has not seen this version of them."""
+        from pariah import cases as bundled
+
+        stamp = bundled.fingerprint()
+        with self.engine.connect() as conn:
+            seen = conn.execute(select(meta.c.value).where(meta.c.key == "bundled")).scalar()
+        if seen == stamp:
+            return False
+        files = bundled.bundled_files()
+        definitions = [case_module.load(y) for y, _ in files]
+        self.import_files([c for _, c in files if c is not None], extra_cases=definitions)
+        with self.engine.begin() as conn:
+            conn.execute(meta.delete().where(meta.c.key == "bundled"))
+            conn.execute(insert(meta).values(key="bundled", value=stamp))
+        return True
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,197 @@
+"""Reference data: states, organizations, blocs, regions, borders, populations.
+
+Where a well-kept package ships the data, pariah reads it from there:
+
+- ``country_converter`` (coco) 1.3.2: names, ISO3, UN M49 code, region and
+  subregion, UN membership year, EU, G7, CIS and Council of Europe membership,
+  and the name patterns used to normalize country names. coco 1.3.2 cannot
+  build its converter under pandas 3, so pariah reads the package's own table
+  (``country_data.tsv``) through ``importlib.resources`` and applies its name
+  patterns itself (see ``resolve_actor``).
+- ``pyworldatlas``: land borders and population (GeoNames, Natural Earth).
+
+What no package ships is data in this folder, each row with its source:
+``extra_states.csv`` (Kosovo, Taiwan: population and neighbours),
+``blocs.csv`` (NATO, G20, SCO, BRICS, CSTO, OIC, Arab League, GCC, ASEAN,
+African Union, P5) and ``organizations.csv`` (the organization actors).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from importlib import resources
+
+import pandas as pd
+
+from pariah.exceptions import UnknownActor
+
+#: Blocs whose membership comes from country_converter's table (coco column -> bloc code).
+COCO_BLOCS = {"EU": "EU", "G7": "G7", "CIS": "CIS", "CoE": "COE"}
+
+
+def _data(name: str):
+    return resources.files("pariah.reference").joinpath(name)
+
+
+@functools.cache
+def _coco_table() -> pd.DataFrame:
+    path = resources.files("country_converter").joinpath("country_data.tsv")
+    with path.open(encoding="utf-8") as f:
+        table = pd.read_csv(f, sep="\t", dtype=str, keep_default_na=False, na_values=[""])
+    return table[table["obsolete"].isna()].reset_index(drop=True)
+
+
+@functools.cache
+def _atlas() -> tuple[dict[str, list[str]], dict[str, int]]:
+    import pyworldatlas
+
+    atlas = pyworldatlas.Atlas()
+    neighbours, population = {}, {}
+    for country in atlas.countries():
+        neighbours[country.alpha3] = [n.alpha3 for n in atlas.neighbors(country.alpha3)]
+        population[country.alpha3] = getattr(country, "population", None)
+    atlas.close()
+    return neighbours, population
+
+
+@functools.cache
+def states() -> pd.DataFrame:
+    """Every state pariah knows: one row per ISO3 code.
+
+    Columns: ``iso3``, ``name``, ``m49``, ``region`` (UN M49 region), ``subregion``,
+    ``un_member`` (bool), ``un_joined`` (year or <NA>), ``population``,
+    ``neighbours`` (tuple of ISO3), ``source``. Example row::
+
+        iso3=AFG name=Afghanistan region=Asia subregion=Southern Asia
+        un_member=True un_joined=1946 neighbours=(CHN, IRN, PAK, TJK, TKM, UZB)
+
+    Citation: country_converter (Stadler 2017, doi:10.21105/joss.00332) and
+    pyworldatlas (GeoNames, Natural Earth); ``extra_states.csv`` for the rest.
+    """
+    coco = _coco_table()
+    neighbours, population = _atlas()
+    extra = pd.read_csv(_data("extra_states.csv").open(encoding="utf-8"), dtype=str, keep_default_na=False)
+    extra_by = {row.iso3: row for row in extra.itertuples()}
+    # Kosovo and Taiwan are missing from pyworldatlas: add them, and make borders symmetric.
+    neighbours = {k: list(v) for k, v in neighbours.items()}
+    for row in extra.itertuples():
+        neighbours[row.iso3] = row.neighbours.split() if row.neighbours else []
+        for other in neighbours[row.iso3]:
+            neighbours.setdefault(other, [])
+            if row.iso3 not in neighbours[other]:
+                neighbours[other].append(row.iso3)
+    region = coco["continent"].replace({"America": "Americas"})
+    rows = pd.DataFrame(
+        {
+            "iso3": coco["ISO3"],
+            "name": coco["name_short"],
+            "m49": coco["UNcode"],
+            "region": region,
+            "subregion": coco["UNregion"],
+            "un_member": coco["UNmember"].notna(),
+            "un_joined": pd.to_numeric(coco["UNmember"]).astype("Int64"),
+        }
+    )
+    rows["population"] = [
+        (int(extra_by[i].population) if extra_by[i].population else None) if i in extra_by else population.get(i) for i in rows["iso3"]
+    ]
+    rows["population"] = rows["population"].astype("Int64")
+    rows["neighbours"] = [tuple(sorted(neighbours.get(i, []))) for i in rows["iso3"]]
+    rows["source"] = [
+        extra_by[i].source if i in extra_by else "country_converter 1.3.2; pyworldatlas 0.10.0" for i in rows["iso3"]
+    ]
+    return rows.set_index("iso3", drop=False).sort_index()
+
+
+@functools.cache
+def organizations() -> pd.DataFrame:
+    """Organizations that can be actors. Columns: ``code``, ``name``, ``members`` (a bloc code or empty)."""
+    table = pd.read_csv(_data("organizations.csv").open(encoding="utf-8"), dtype=str, keep_default_na=False)
+    return table.set_index("code", drop=False)
+
+
+@functools.cache
+def blocs() -> pd.DataFrame:
+    """Bloc membership, one row per bloc and state: ``bloc``, ``iso3``, ``joined``, ``left`` (years), ``source``.
+
+    Example row: ``bloc=NATO iso3=FIN joined=2023``. EU, G7, CIS and COE come
+    from country_converter (current members, no years); the rest from
+    ``blocs.csv``, each row with its source.
+    """
+    coco = _coco_table()
+    parts = []
+    for column, bloc in COCO_BLOCS.items():
+        members = coco.loc[coco[column].notna(), "ISO3"]
+        parts.append(pd.DataFrame({"bloc": bloc, "iso3": members, "joined": pd.NA, "left": pd.NA,
+                                   "source": f"country_converter 1.3.2, column {column}"}))
+    data = pd.read_csv(_data("blocs.csv").open(encoding="utf-8"), dtype=str, keep_default_na=False, na_values=[""])
+    parts.append(data)
+    table = pd.concat(parts, ignore_index=True)
+    table["joined"] = pd.to_numeric(table["joined"]).astype("Int64")
+    table["left"] = pd.to_numeric(table["left"]).astype("Int64")
+    return table
+
+
+def bloc_codes() -> list[str]:
+    return sorted(blocs()["bloc"].unique())
+
+
+def bloc_members(bloc: str, on: dt.date | None = None) -> list[str]:
+    """ISO3 codes of a bloc's members (on a date, by joining and leaving year, when given)."""
+    table = blocs()
+    rows = table[table["bloc"] == bloc.upper()]
+    if on is not None:
+        joined_ok = rows["joined"].isna() | (rows["joined"] <= on.year)
+        not_left = rows["left"].isna() | (rows["left"] > on.year)
+        rows = rows[joined_ok & not_left]
+    return sorted(rows["iso3"])
+
+
+def un_members(on: dt.date) -> list[str]:
+    """ISO3 codes of UN member states in the year of ``on``."""
+    table = states()
+    mask = table["un_member"] & (table["un_joined"] <= on.year)
+    return list(table.index[mask])
+
+
+def is_state(code: str) -> bool:
+    return code in states().index
+
+
+def is_organization(code: str) -> bool:
+    return code in organizations().index
+
+
+@functools.cache
+def _name_patterns() -> list[tuple[re.Pattern, str]]:
+    coco = _coco_table()
+    return [(re.compile(p, re.IGNORECASE), iso3) for p, iso3 in zip(coco["regex"], coco["ISO3"]) if isinstance(p, str)]
+
+
+@functools.cache
+def resolve_actor(value: str) -> str:
+    """An actor as written in a file -> its code.
+
+    ``'CHN'`` -> ``'CHN'``, ``'un'`` -> ``'UN'``, ``'People's Republic of China'``
+    -> ``'CHN'``. Raises ``UnknownActor`` when the value names no state or
+    organization, or names several.
+    """
+    text = (value or "").strip()
+    code = text.upper()
+    if code and (is_state(code) or is_organization(code)):
+        return code
+    if len(text) > 3:
+        hits = {iso3 for pattern, iso3 in _name_patterns() if pattern.search(text)}
+        if len(hits) == 1:
+            return hits.pop()
+    raise UnknownActor(value)
+
+
+def name(code: str) -> str:
+    """Short name of a state or organization code."""
+    if is_state(code):
+        return states().at[code, "name"]
+    if is_organization(code):
+        return organizations().at[code, "name"]
+    return code
