@@ -204,25 +204,21 @@ class Ledger:
 
     def _append(self, conn: Connection, frame: pd.DataFrame, progress: Progress | None) -> ImportResult:
         existing = self._existing(conn, frame["act_id"])
-        merged = frame.merge(existing, on="act_id", how="left", suffixes=("", "_old"))
-        new = merged["rev"].isna().to_numpy()
-        same = np.zeros(len(merged), dtype=bool)
-        if (~new).any():
+        same = np.zeros(len(frame), dtype=bool)
+        new = ~frame["act_id"].isin(existing["act_id"]).to_numpy()
+        if existing.empty:
+            todo = frame.assign(supersedes=pd.array([pd.NA] * len(frame), dtype="Int64"))
+        else:
+            merged = frame.merge(existing, on="act_id", how="left", suffixes=("", "_old"))
             old = merged.loc[~new]
             equal = np.ones(len(old), dtype=bool)
             for column in exchange.CONTENT:
                 equal &= (old[column].fillna("") == old[f"{column}_old"].fillna("")).to_numpy()
             same[~new] = equal
-        todo = merged[~same].copy()
-        todo["supersedes"] = todo["rev"].astype("Int64")
+            todo = merged[~same].assign(supersedes=lambda f: f["rev"].astype("Int64"))
         names = ["act_id", "case_id", "date", "day", "actor", "act", "description", "source", "confidence",
                  "known_from", "known_on", "supersedes"]
-        now = _now()
-        total = len(todo)
-        for start in range(0, total, BATCH):
-            self._insert(conn, todo.iloc[start:start + BATCH][names], now)
-            if progress:
-                progress(min(start + BATCH, total), total)
+        self._insert(conn, todo[names], _now(), progress)
         return ImportResult(len(frame), int(new.sum()), int((~new & ~same).sum()), int(same.sum()))
 
     def _existing(self, conn: Connection, ids: pd.Series) -> pd.DataFrame:
@@ -238,28 +234,44 @@ class Ledger:
         return pd.DataFrame(rows, columns=columns)
 
     @staticmethod
-    def _insert(conn: Connection, batch: pd.DataFrame, now: dt.datetime) -> None:
-        """Append one batch of revisions. Dates travel as ISO text: SQLite stores them so, PostgreSQL casts them."""
-        names = list(batch.columns)
+    def _insert(conn: Connection, rows: pd.DataFrame, now: dt.datetime, progress: Progress | None) -> None:
+        """Append revisions in batches. Dates travel as ISO text: SQLite stores them so, PostgreSQL casts them."""
+        names = list(rows.columns)
+        total = len(rows)
+        starts = list(range(0, total, BATCH))
         if conn.dialect.name == "sqlite":
-            # One JSON document per batch, unpacked by SQLite itself: binding a million
-            # rows one parameter at a time costs more than the insert.
+            # One JSON document per batch, unpacked by SQLite itself: binding a million rows
+            # one parameter at a time costs more than the insert. The next batch's document is
+            # made in a thread while SQLite (which releases the GIL) inserts the current one.
+            from concurrent.futures import ThreadPoolExecutor
+
             picks = ", ".join(f"value->>{i}" for i in range(len(names)))
             stamp = now.isoformat(" ", "microseconds")  # the text form of SQLAlchemy's SQLite DateTime
-            conn.exec_driver_sql(
-                f"INSERT INTO acts ({', '.join(names)}, recorded_at) SELECT {picks}, '{stamp}' FROM json_each(?)",
-                (batch.to_json(orient="values", force_ascii=False),),
-            )
+            statement = f"INSERT INTO acts ({', '.join(names)}, recorded_at) SELECT {picks}, '{stamp}' FROM json_each(?)"
+
+            def document(start: int) -> str:
+                return rows.iloc[start:start + BATCH].to_json(orient="values", force_ascii=False)
+
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pending = pool.submit(document, starts[0]) if starts else None
+                for i, start in enumerate(starts):
+                    doc = pending.result()
+                    if i + 1 < len(starts):
+                        pending = pool.submit(document, starts[i + 1])
+                    conn.exec_driver_sql(statement, (doc,))
+                    if progress:
+                        progress(min(start + BATCH, total), total)
             return
-        records = [dict(zip(names, row), recorded_at=now) for row in batch.astype(object).itertuples(index=False)]
-        for record in records:
-            if pd.isna(record["supersedes"]):
-                record["supersedes"] = None
-            else:
-                record["supersedes"] = int(record["supersedes"])
-            if record["known_from"] is not None and pd.isna(record["known_from"]):
-                record["known_from"] = None
-        conn.execute(insert(acts), records)
+        for start in starts:
+            batch = rows.iloc[start:start + BATCH].astype(object)
+            records = [dict(zip(names, row), recorded_at=now) for row in batch.itertuples(index=False)]
+            for record in records:
+                record["supersedes"] = None if pd.isna(record["supersedes"]) else int(record["supersedes"])
+                if record["known_from"] is not None and pd.isna(record["known_from"]):
+                    record["known_from"] = None
+            conn.execute(insert(acts), records)
+            if progress:
+                progress(min(start + BATCH, total), total)
 
     # ---- reading -----------------------------------------------------------
 
