@@ -279,25 +279,55 @@ def dyad_as_of(state: str, initial: Components, steps: list[Step], start: dt.dat
     return Dyad(state, comps[i], Level(level), dates[since_i], last)
 
 
+#: What the panel records per dyad and date: the level and the components the index scores.
+PANEL_FIELDS = ("level", "recognition", "mission", "hosted", "hostile", "contact")
+_MISSION_CODE = {"none": 0, "mission": 1, "ambassador": 2}
+_HOSTED_CODE = {"none": 0, "envoy": 1, "ambassador": 2}
+
+
+def _point(c: Components, day: dt.date) -> tuple[int, int, int, int, int, int]:
+    contact = c.last_contact is not None and day < add_months(c.last_contact, CONTACT_MONTHS)
+    return (int(c.level(day)), int(c.recognition), _MISSION_CODE[c.mission], _HOSTED_CODE[c.hosted],
+            int(c.hostile), int(contact))
+
+
+def component_series(initial: Components, steps: list[Step], start: dt.date, grid: np.ndarray) -> np.ndarray:
+    """One dyad on every date of ``grid`` (sorted ``datetime64[D]``): an int8 array of shape
+    (dates, len(PANEL_FIELDS)); missions and hosted are coded 0 none, 1 mission/envoy, 2 ambassador."""
+    dates, _, comps, _ = trajectory(initial, steps, start)
+    points = np.array([_point(c, d) for c, d in zip(comps, dates)] + [_point(initial, start)], dtype=np.int8)
+    idx = np.searchsorted(np.array(dates, dtype="datetime64[D]"), grid, side="right") - 1
+    idx[idx < 0] = len(points) - 1  # before the start: the initial state
+    return points[idx]
+
+
 def level_series(initial: Components, steps: list[Step], start: dt.date, grid: np.ndarray) -> np.ndarray:
     """Levels of one dyad on every date of ``grid`` (a sorted ``datetime64[D]`` array)."""
-    dates, levels, _, _ = trajectory(initial, steps, start)
-    idx = np.searchsorted(np.array(dates, dtype="datetime64[D]"), grid, side="right") - 1
-    out = np.asarray(levels, dtype=np.int8)[np.clip(idx, 0, None)]
-    out[idx < 0] = int(initial.level(start))
-    return out
+    return component_series(initial, steps, start, grid)[:, 0]
 
 
 # ---- the ladder over a case: status and panel --------------------------------
 
 
+#: Organizations whose sanctions and designations bind their member states (the EU's
+#: restrictive measures do); the UN Security Council's bind every state alike and are kept
+#: as the organization's own acts, since they would not tell one state from another.
+BINDING = {"EU": "EU"}
+HOSTILE_ACTS = frozenset({"designate", "delist", "impose_sanctions", "lift_sanctions"})
+
+
 def _frame_steps(acts) -> dict[str, list[Step]]:
-    """Current acts (a ``Ledger.acts`` frame) -> sorted steps per actor."""
+    """Current acts (a ``Ledger.acts`` frame) -> sorted steps per actor (binding organization acts
+    are also steps of each state that is a member on the act's date)."""
+    from pariah import reference
+
     out: dict[str, list[Step]] = {}
     for row in acts.itertuples(index=False):
-        out.setdefault(row.actor, []).append(
-            Step(row.day, row.act, row.act_id, row.date, row.description, row.source)
-        )
+        step = Step(row.day, row.act, row.act_id, row.date, row.description, row.source)
+        out.setdefault(row.actor, []).append(step)
+        if row.actor in BINDING and row.act in HOSTILE_ACTS:
+            for member in reference.bloc_members(BINDING[row.actor], row.day):
+                out.setdefault(member, []).append(step)
     return {actor: sort_steps(steps) for actor, steps in out.items()}
 
 
@@ -384,10 +414,32 @@ def date_grid(start: dt.date, end: dt.date, freq: str = "day") -> np.ndarray:
     return dates.values.astype("datetime64[D]")
 
 
-def panel_frame(case, acts, start: dt.date | None = None, end: dt.date | None = None, freq: str = "day",
-                known_on: dt.date | None = None):
-    """The level of every state on every date of a period: a DataFrame with
-    one row per date and one int8 column per state.
+@dataclasses.dataclass(frozen=True)
+class Panel:
+    """Every state's dyad on every date of a grid.
+
+    ``values`` has shape (dates, states, fields) with the fields of
+    ``PANEL_FIELDS``; ``initial`` has shape (states, fields): each state's
+    components at the case start, against which relative measures are taken.
+    """
+
+    dates: "pd.DatetimeIndex"
+    states: list[str]
+    values: np.ndarray
+    initial: np.ndarray
+
+    def field(self, name: str) -> np.ndarray:
+        return self.values[:, :, PANEL_FIELDS.index(name)]
+
+    def frame(self, name: str = "level"):
+        import pandas as pd
+
+        return pd.DataFrame(self.field(name), index=self.dates, columns=self.states)
+
+
+def component_panel(case, acts, start: dt.date | None = None, end: dt.date | None = None, freq: str = "day",
+                    known_on: dt.date | None = None) -> Panel:
+    """Levels and components of every state on every date of a period.
 
     The work is per state, not per date: each dyad's change points are found
     once and every date is looked up among them with ``numpy.searchsorted``.
@@ -400,15 +452,23 @@ def panel_frame(case, acts, start: dt.date | None = None, end: dt.date | None = 
     chosen = _select(acts, end, known_on)
     steps = _frame_steps(chosen)
     states = universe(case, acts, end)
+    values = np.empty((len(grid), len(states), len(PANEL_FIELDS)), dtype=np.int8)
+    initial = np.empty((len(states), len(PANEL_FIELDS)), dtype=np.int8)
     constant: dict[Components, np.ndarray] = {}
-    columns = {}
-    for state in states:
-        initial = case.initial_components(state)
+    for j, state in enumerate(states):
+        first = case.initial_components(state)
+        initial[j] = _point(first, case.start)
         if state in steps:
-            columns[state] = level_series(initial, steps[state], case.start, grid)
+            values[:, j] = component_series(first, steps[state], case.start, grid)
         else:
-            if initial not in constant:
-                constant[initial] = level_series(initial, [], case.start, grid)
-            columns[state] = constant[initial]
-    frame = pd.DataFrame(columns, index=pd.DatetimeIndex(grid, name="date"))
-    return frame
+            if first not in constant:
+                constant[first] = component_series(first, [], case.start, grid)
+            values[:, j] = constant[first]
+    return Panel(pd.DatetimeIndex(grid, name="date"), states, values, initial)
+
+
+def panel_frame(case, acts, start: dt.date | None = None, end: dt.date | None = None, freq: str = "day",
+                known_on: dt.date | None = None):
+    """The level of every state on every date of a period: a DataFrame with
+    one row per date and one int8 column per state (see ``component_panel``)."""
+    return component_panel(case, acts, start, end, freq, known_on).frame("level")

@@ -1,0 +1,16 @@
+"""Measuring isolation: the isolation index, the ladder profile, coalition cohesion, defections,
+black knights and cross-case comparison. Every function returns a pandas DataFrame; every formula
+is in docs/METHODS.md.
+
+>>> import pariah
+>>> from pariah import measure
+>>> ledger = pariah.Ledger()
+>>> case, acts = ledger.case("taliban-2021"), ledger.acts("taliban-2021")
+>>> measure.isolation_index(case, acts, "2021-08-15", "2025-12-31").tail(1)   # doctest: +SKIP
+"""
+from pariah.measure.cohesion import black_knights, cohesion, defections
+from pariah.measure.index import DEFAULT, MAPPINGS, Scoring, compare, isolation_index, ladder_profile, scores
+from pariah.measure.weights import SCHEMES, read_weights, weights
+
+__all__ = ["DEFAULT", "MAPPINGS", "SCHEMES", "Scoring", "black_knights", "cohesion", "compare", "defections",
+           "isolation_index", "ladder_profile", "read_weights", "scores", "weights"]

@@ -1,0 +1,95 @@
+"""Weighting schemes: how much each state counts in the index, cohesion and profile.
+
+| scheme | weight of a state |
+|---|---|
+| ``equal`` | 1 (one state, one vote) |
+| ``population`` | its population (reference data; a state without a figure gets the median) |
+| ``region`` | 4 if it borders the target, 2 if in the target's UN subregion, 1.5 if in its region, else 1 |
+| ``power`` | 5 for the P5, 3 for other G20 members, else 1 |
+| ``custom`` | from a CSV ``ISO3,weight``; states it does not name weigh 0 |
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from pariah import reference
+from pariah.exceptions import PariahError
+
+SCHEMES = ("equal", "population", "region", "power")
+REGION_WEIGHTS = {"neighbour": 4.0, "subregion": 2.0, "region": 1.5, "other": 1.0}
+POWER_WEIGHTS = {"P5": 5.0, "G20": 3.0, "other": 1.0}
+
+
+def weights(scheme: str, states: list[str], target: str, custom: dict[str, float] | None = None) -> np.ndarray:
+    """The weight of every state in ``states`` under a scheme."""
+    table = reference.states()
+    if scheme == "equal":
+        return np.ones(len(states))
+    if scheme == "population":
+        pop = table["population"].reindex(states).astype("Float64")
+        return pop.fillna(pop.median()).to_numpy(dtype=float)
+    if scheme == "region":
+        if target in table.index:
+            neighbours = set(table.at[target, "neighbours"])
+            sub, region = table.at[target, "subregion"], table.at[target, "region"]
+        else:
+            neighbours, sub, region = set(), None, None
+        out = []
+        for s in states:
+            if s in neighbours:
+                out.append(REGION_WEIGHTS["neighbour"])
+            elif s in table.index and table.at[s, "subregion"] == sub:
+                out.append(REGION_WEIGHTS["subregion"])
+            elif s in table.index and table.at[s, "region"] == region:
+                out.append(REGION_WEIGHTS["region"])
+            else:
+                out.append(REGION_WEIGHTS["other"])
+        return np.array(out)
+    if scheme == "power":
+        p5, g20 = set(reference.bloc_members("P5")), set(reference.bloc_members("G20"))
+        return np.array([POWER_WEIGHTS["P5"] if s in p5 else POWER_WEIGHTS["G20"] if s in g20 else POWER_WEIGHTS["other"]
+                         for s in states])
+    if scheme == "custom":
+        if not custom:
+            raise PariahError("the custom scheme needs a weights file: --weights-file FILE.csv (ISO3,weight)")
+        return np.array([custom.get(s, 0.0) for s in states], dtype=float)
+    raise PariahError(f"unknown weighting scheme {scheme!r}: expected one of {', '.join(SCHEMES)} or custom")
+
+
+def read_weights(path: str | Path) -> dict[str, float]:
+    """A ``ISO3,weight`` CSV (header optional) -> {ISO3: weight}; bad rows raise with FILE:LINE."""
+    out: dict[str, float] = {}
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise PariahError(f"{path}: cannot read weights: {e}") from None
+    for line, row in enumerate(csv.reader(text.splitlines()), start=1):
+        if not row or not "".join(row).strip():
+            continue
+        if len(row) != 2:
+            raise PariahError(f"{path}:{line}: row: expected two fields ISO3,weight, got {len(row)}")
+        code, value = row[0].strip(), row[1].strip()
+        if line == 1 and not _number(value):
+            continue  # a header
+        try:
+            iso3 = reference.resolve_actor(code)
+        except PariahError as e:
+            raise PariahError(f"{path}:{line}: iso3: {e}") from None
+        if not _number(value) or float(value) < 0:
+            raise PariahError(f"{path}:{line}: weight: {value!r} is not a non-negative number")
+        out[iso3] = float(value)
+    if not out:
+        raise PariahError(f"{path}:1: file: no weights found; expected rows ISO3,weight")
+    return out
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
