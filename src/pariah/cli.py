@@ -219,6 +219,118 @@ def status(ctx: typer.Context, case: str = typer.Argument(..., help="Case id, e.
     emit(rows, fmt, f"{case}: status on {as_of_d}", table_columns=STATUS_TABLE)
 
 
+class Freq(str, Enum):
+    day = "day"
+    month = "month"
+    quarter = "quarter"
+
+
+class Show(str, Enum):
+    series = "series"
+    defections = "defections"
+    black_knights = "black-knights"
+
+
+class Align(str, Enum):
+    start = "start"
+    calendar = "calendar"
+
+
+FromOption = typer.Option(None, "--from", help="First date (default: the case start).")
+ToOption = typer.Option(None, "--to", help="Last date (default: today or the case end).")
+FreqOption = typer.Option(Freq.month, "--freq", help="One value per day, month or quarter.")
+WeightsOption = typer.Option("equal", "--weights", help="Weighting scheme: equal, population, region, power or custom.")
+WeightsFileOption = typer.Option(None, "--weights-file", help="CSV of ISO3,weight for --weights custom.")
+PlotOption = typer.Option(None, "--plot", help="Also write a figure (.png or .svg).")
+
+
+def _weights(scheme: str, weights_file: Optional[Path]):
+    from pariah import measure
+
+    if weights_file is not None:
+        return "custom", measure.read_weights(weights_file)
+    return scheme, None
+
+
+def _plot_path(plot: Optional[Path]) -> Optional[Path]:
+    if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
+        raise PariahError(f"--plot: {plot}: expected a .png or .svg file")
+    return plot
+
+
+@app.command("index")
+@guarded
+def index_(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."),
+           start: Optional[str] = FromOption, end: Optional[str] = ToOption, freq: Freq = FreqOption,
+           weights: str = WeightsOption, weights_file: Optional[Path] = WeightsFileOption,
+           known_on: Optional[str] = typer.Option(None, "--known-on", help="Only acts public by this date."),
+           plot: Optional[Path] = PlotOption, fmt: Fmt = FormatOption):
+    """The isolation index per period (1 = no relations above 'none'), with its sensitivity band."""
+    from pariah import measure
+    from pariah.report import figures
+
+    plot = _plot_path(plot)
+    ledger = _ledger(ctx)
+    c, acts = ledger.case(case), ledger.acts(case)
+    scheme, custom = _weights(weights, weights_file)
+    rows = measure.isolation_index(c, acts, _date(start, "--from"), _date(end, "--to"), freq.value, scheme, custom,
+                                   known_on=_date(known_on, "--known-on"))
+    emit(rows.round({"index": 4, "low": 4, "high": 4}), fmt, f"{case}: isolation index")
+    if plot:
+        figures.plot_index(rows, c, plot, acts)
+        err.print(f"figure written to {plot}", markup=False)
+
+
+@app.command()
+@guarded
+def cohesion(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."),
+             start: Optional[str] = FromOption, end: Optional[str] = ToOption, freq: Freq = FreqOption,
+             weights: str = WeightsOption, weights_file: Optional[Path] = WeightsFileOption,
+             as_of: Optional[str] = typer.Option(None, "--as-of", help="Date for --show defections or black-knights."),
+             show: Show = typer.Option(Show.series, "--show", help="series, defections or black-knights."),
+             plot: Optional[Path] = PlotOption, fmt: Fmt = FormatOption):
+    """Coalition cohesion per period, the dated defections, or the black-knight roster."""
+    from pariah import measure
+    from pariah.report import figures
+
+    plot = _plot_path(plot)
+    ledger = _ledger(ctx)
+    c, acts = ledger.case(case), ledger.acts(case)
+    scheme, custom = _weights(weights, weights_file)
+    if show == Show.defections:
+        rows = measure.defections(c, acts, _date(as_of, "--as-of"))
+        emit(rows, fmt, f"{case}: defections", table_columns=["date", "state", "name", "act", "level_name", "source"])
+    elif show == Show.black_knights:
+        rows = measure.black_knights(c, acts, _date(as_of, "--as-of"), scheme, custom)
+        emit(rows, fmt, f"{case}: black knights")
+    else:
+        rows = measure.cohesion(c, acts, _date(start, "--from"), _date(end, "--to"), freq.value, scheme, custom)
+        emit(rows.round({"cohesion": 4}), fmt, f"{case}: coalition cohesion")
+    if plot:
+        series = measure.cohesion(c, acts, _date(start, "--from"), _date(end, "--to"), freq.value, scheme, custom)
+        figures.plot_cohesion(series, c, plot, measure.defections(c, acts, _date(end, "--to")))
+        err.print(f"figure written to {plot}", markup=False)
+
+
+@app.command()
+@guarded
+def compare(ctx: typer.Context, cases: List[str] = typer.Argument(..., help="Two or more case ids."),
+            align: Align = typer.Option(Align.start, "--align", help="start: months since each start; calendar: dates."),
+            freq: Freq = FreqOption, weights: str = WeightsOption,
+            plot: Optional[Path] = PlotOption, fmt: Fmt = FormatOption):
+    """The isolation indices of several cases on one axis."""
+    from pariah import measure
+    from pariah.report import figures
+
+    plot = _plot_path(plot)
+    ledger = _ledger(ctx)
+    rows = measure.compare([(ledger.case(c), ledger.acts(c)) for c in cases], freq.value, align.value, weights)
+    emit(rows.round({"index": 4, "low": 4, "high": 4}), fmt, "isolation index compared")
+    if plot:
+        figures.plot_compare(rows, plot, align.value)
+        err.print(f"figure written to {plot}", markup=False)
+
+
 @app.command()
 @guarded
 def history(ctx: typer.Context, act_id: str = typer.Argument(..., help="An act id (see 'pariah export')."),

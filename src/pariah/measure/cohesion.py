@@ -122,7 +122,9 @@ def defections(case, acts, as_of=None, known_on: dt.date | None = None) -> pd.Da
             continue
         t = broke[0]
         day = panel.dates[t].date()
-        step = next((s for s in reversed(sort_steps(steps.get(state, []))) if s.on <= day), None)
+        # the act that moved the dyad, not the statement that made the state a member
+        step = next((s for s in reversed(sort_steps(steps.get(state, [])))
+                     if s.on <= day and s.act not in ("declare_nonrecognition", "other")), None)
         rows.append({
             "state": state, "name": reference.name(state), "date": day,
             "act": step.act if step else "", "level": int(level[t, j]), "level_name": Level(int(level[t, j])).label,

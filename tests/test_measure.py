@@ -1,0 +1,191 @@
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import CASE_YAML, act_row, write_csv
+from pariah import case as case_module
+from pariah import measure
+from pariah.ledger import Ledger
+
+D = dt.date
+RELATIVE_YAML = CASE_YAML.replace("id: test-case", "id: rel-case").replace("target: AFG", "target: RUS") + """initial:
+  all: {recognition: true, mission: ambassador, hosted: ambassador}
+"""
+
+
+def make(tmp_path, rows, yaml=CASE_YAML):
+    case = case_module.loads(yaml)
+    ledger = Ledger("sqlite://", bundled=False)
+    ledger.add_case(case)
+    if rows:
+        ledger.import_files([write_csv(tmp_path / "acts.csv", [dict(r, case=case.id) for r in rows])])
+    return case, ledger.acts(case.id)
+
+
+def index_on(case, acts, day, **kw):
+    return measure.isolation_index(case, acts, day, day, "day", **kw).iloc[0]
+
+
+THREE = {"CHN": 1.0, "PAK": 1.0, "USA": 2.0}
+
+
+def test_three_states_by_hand(tmp_path):
+    case, acts = make(tmp_path, [
+        act_row(actor="CHN", act="accept_ambassador", date="2024-01-30"),   # ambassadors: 0.75
+        act_row(actor="PAK", act="open_mission", date="2023-01-01"),         # missions: 0.5
+        act_row(actor="USA", act="designate", date="2022-01-01"),            # hostile: 0
+    ])
+    row = index_on(case, acts, D(2024, 2, 1), scheme="custom", custom=THREE)
+    assert row["index"] == pytest.approx(1 - (0.75 + 0.5 + 0) / 4)
+    before = index_on(case, acts, D(2024, 1, 29), scheme="custom", custom=THREE)
+    assert before["index"] == pytest.approx(1 - 0.5 / 4)
+    assert row["low"] <= row["index"] <= row["high"]
+
+
+def test_relative_to_a_start_with_full_relations(tmp_path):
+    case, acts = make(tmp_path, [
+        act_row(actor="FRA", act="impose_sanctions", date="2022-03-01"),
+        act_row(actor="UKR", act="close_mission", date="2022-02-24"),
+        act_row(actor="UKR", act="expel_envoy", date="2022-02-24"),
+    ], RELATIVE_YAML)
+    weights = {"FRA": 1.0, "UKR": 1.0, "CHN": 1.0}
+    row = index_on(case, acts, D(2022, 6, 1), scheme="custom", custom=weights)
+    # FRA keeps everything but is hostile: 1 - 0.25; UKR keeps recognition only: 0.4 / 0.8; CHN keeps all: 1
+    assert row["index"] == pytest.approx(1 - (0.75 + 0.5 + 1.0) / 3)
+
+
+def test_no_acts(tmp_path):
+    case, acts = make(tmp_path, [])
+    assert index_on(case, acts, D(2022, 1, 1))["index"] == pytest.approx(1.0)
+    rel, rel_acts = make(tmp_path, [], RELATIVE_YAML)
+    assert index_on(rel, rel_acts, D(2023, 1, 1))["index"] == pytest.approx(0.0)
+
+
+def test_one_state_and_acts_on_first_and_last_day(tmp_path):
+    case, acts = make(tmp_path, [act_row(actor="CHN", act="recognize", date="2021-08-15"),
+                                 act_row(actor="CHN", act="withdraw_recognition", date="2021-12-31")])
+    only = {"CHN": 1.0}
+    frame = measure.isolation_index(case, acts, D(2021, 8, 15), D(2021, 12, 31), "day", "custom", only)
+    assert frame["index"].iloc[0] == pytest.approx(0.0)
+    assert frame["index"].iloc[-2] == pytest.approx(0.0)
+    assert frame["index"].iloc[-1] == pytest.approx(1.0)
+
+
+def test_membership_counts_states_from_their_un_year(tmp_path):
+    case, acts = make(tmp_path, [])
+    panel = measure.index.component_panel(case, acts, D(2010, 1, 1), D(2012, 1, 1), "month")
+    member = measure.index.membership(panel)
+    j = panel.states.index("SSD")
+    assert not member[0, j] and member[-1, j]
+
+
+def test_ladder_profile_by_hand(tmp_path):
+    case, acts = make(tmp_path, [act_row(actor="CHN", act="accept_ambassador", date="2024-01-30"),
+                                 act_row(actor="PAK", act="open_mission", date="2023-01-01"),
+                                 act_row(actor="IRN", act="host_visit", date="2023-12-01")])
+    profile = measure.ladder_profile(case, acts, D(2024, 2, 1), D(2024, 2, 1), "day").set_index("level_name")
+    assert list(profile["count"]) == [3, 2, 1, 0]
+    n = len(measure.index.component_panel(case, acts, D(2024, 2, 1), D(2024, 2, 1), "day").states)
+    assert profile.loc["missions", "share"] == pytest.approx(2 / n)
+
+
+def test_weighting_schemes():
+    states = ["PAK", "IRN", "IND", "FRA", "CHN", "BRA", "NGA"]
+    region = measure.weights("region", states, "AFG")
+    assert list(region[:3]) == [4.0, 4.0, 2.0] and region[3] == 1.0
+    power = dict(zip(states, measure.weights("power", states, "AFG")))
+    assert power["CHN"] == 5.0 and power["BRA"] == 3.0 and power["NGA"] == 1.0
+    population = dict(zip(states, measure.weights("population", states, "AFG")))
+    assert population["CHN"] > population["FRA"] > 0
+
+
+def test_custom_weights_file(tmp_path):
+    path = tmp_path / "w.csv"
+    path.write_text("iso3,weight\nCHN,2\nPakistan,1.5\n", encoding="utf-8")
+    assert measure.read_weights(path) == {"CHN": 2.0, "PAK": 1.5}
+    path.write_text("iso3,weight\nCHN,2\nNOWHERE,1\n", encoding="utf-8")
+    with pytest.raises(Exception, match=r"w.csv:3: iso3: unknown actor"):
+        measure.read_weights(path)
+    path.write_text("CHN,-1\n", encoding="utf-8")
+    with pytest.raises(Exception, match=r"w.csv:1: weight"):
+        measure.read_weights(path)
+
+
+def test_cohesion_defections_and_black_knights_by_hand(tmp_path):
+    case, acts = make(tmp_path, [
+        act_row(actor="DEU", act="accept_envoy", date="2025-07-24"),           # a G7 member defects
+        act_row(actor="CHN", act="appoint_ambassador", date="2023-09-13"),     # outside: a black knight
+        act_row(actor="QAT", act="declare_nonrecognition", date="2022-01-01"),  # joins the coalition
+        act_row(actor="QAT", act="open_mission", date="2023-01-01"),            # ... and defects
+    ])
+    weights = {"DEU": 1.0, "FRA": 1.0, "QAT": 2.0}
+    series = measure.cohesion(case, acts, D(2022, 6, 1), D(2025, 8, 1), "month", "custom", weights).set_index("date")
+    assert series.loc[D(2022, 6, 1), "cohesion"] == pytest.approx(1.0)
+    assert series.loc[D(2023, 2, 1), "cohesion"] == pytest.approx(2 / 4)
+    assert series.loc[D(2025, 8, 1), "cohesion"] == pytest.approx(1 / 4)
+    defected = measure.defections(case, acts, D(2025, 12, 31))
+    assert list(defected["state"]) == ["QAT", "DEU"]
+    assert list(defected["act"]) == ["open_mission", "accept_envoy"]
+    assert defected["source"].str.contains("https://").all()
+    knights = measure.black_knights(case, acts, D(2024, 1, 1))
+    assert list(knights["state"]) == ["CHN"]
+
+
+def test_eu_sanctions_bind_member_states(tmp_path):
+    case, acts = make(tmp_path, [act_row(actor="EU", act="impose_sanctions", date="2023-03-07")])
+    import pariah
+
+    ledger = Ledger("sqlite://", bundled=False)
+    ledger.add_case(case)
+    ledger.import_files([write_csv(tmp_path / "eu.csv", [act_row(actor="EU", act="impose_sanctions", date="2023-03-07")])])
+    status = pariah.status(ledger, "test-case", "2023-06-01").set_index("state")
+    assert status.loc["FRA", "hostile"] and status.loc["DEU", "hostile"]
+    assert not status.loc["NOR", "hostile"] and not status.loc["USA", "hostile"]
+
+
+def test_compare_aligns_on_months_since_start(tmp_path):
+    a, acts_a = make(tmp_path, [act_row(actor="CHN", act="recognize", date="2021-09-20")])
+    b_yaml = CASE_YAML.replace("id: test-case", "id: other-case").replace("start: 2021-08-15", "start: 1996-09-27")
+    b, acts_b = make(tmp_path, [], b_yaml)
+    frame = measure.compare([(a, acts_a), (b, acts_b)], end=D(2021, 12, 1))
+    first = frame[frame["month"] == 0]
+    assert set(first["case"]) == {"test-case", "other-case"}
+    assert frame.loc[(frame["case"] == "test-case") & (frame["month"] == 2), "index"].iloc[0] < 1.0
+
+
+NORMALIZING = ["recognize", "accept_ambassador", "accept_envoy", "appoint_ambassador", "open_mission", "official_visit",
+               "host_visit", "sign_agreement", "delist", "lift_sanctions"]
+ALL_ACTS = NORMALIZING + ["designate", "impose_sanctions", "close_mission", "expel_envoy", "withdraw_recognition",
+                          "downgrade_mission", "other"]
+
+
+@st.composite
+def histories(draw):
+    rows = []
+    for i in range(draw(st.integers(0, 10))):
+        day = D(2021, 8, 15) + dt.timedelta(days=draw(st.integers(0, 1500)))
+        rows.append(act_row(actor=draw(st.sampled_from(["CHN", "PAK", "IRN", "USA", "DEU"])),
+                            act=draw(st.sampled_from(ALL_ACTS)), date=day.isoformat(), id=f"r{i}"))
+    extra_day = D(2021, 8, 15) + dt.timedelta(days=draw(st.integers(0, 1500)))
+    extra = act_row(actor=draw(st.sampled_from(["CHN", "PAK", "IRN", "USA", "DEU"])),
+                    act=draw(st.sampled_from(NORMALIZING)), date=extra_day.isoformat(), id="extra")
+    return rows, extra, draw(st.sampled_from(["equal", "population", "region", "power"]))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(histories())
+def test_properties_index_in_unit_interval_and_normalizing_never_raises(tmp_path_factory, history):
+    rows, extra, scheme = history
+    tmp = tmp_path_factory.mktemp("h")
+    for yaml in (CASE_YAML, RELATIVE_YAML):
+        case, acts = make(tmp, rows, yaml)
+        base = measure.isolation_index(case, acts, D(2021, 8, 15), D(2025, 12, 1), "month", scheme)
+        assert ((base["index"] >= 0) & (base["index"] <= 1)).all()
+        assert ((base["low"] <= base["index"] + 1e-12) & (base["index"] <= base["high"] + 1e-12)).all()
+        _, more = make(tmp, rows + [extra], yaml)
+        after = measure.isolation_index(case, more, D(2021, 8, 15), D(2025, 12, 1), "month", scheme)
+        assert (after["index"].to_numpy() <= base["index"].to_numpy() + 1e-12).all()
