@@ -60,3 +60,11 @@ def test_compare(db, tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0] == "case,date,index,low,high,scheme,month"
     assert lines[1].split(",")[-1] == "0"
+
+
+def test_index_profile(db):
+    rows = json.loads(invoke("index", "taliban-2021", "--from", "2024-02-01", "--to", "2024-02-01", "--profile", "-f", "json").stdout)
+    by = {r["level_name"]: r for r in rows}
+    assert set(by) == {"engaged", "missions", "ambassadors", "recognized"}
+    assert by["ambassadors"]["count"] >= 1 and by["recognized"]["count"] == 0
+    assert by["engaged"]["count"] >= by["missions"]["count"] >= by["ambassadors"]["count"]

@@ -264,6 +264,7 @@ def index_(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."),
            start: Optional[str] = FromOption, end: Optional[str] = ToOption, freq: Freq = FreqOption,
            weights: str = WeightsOption, weights_file: Optional[Path] = WeightsFileOption,
            known_on: Optional[str] = typer.Option(None, "--known-on", help="Only acts public by this date."),
+           profile: bool = typer.Option(False, "--profile", help="Show the ladder profile (states at or above each level) instead."),
            plot: Optional[Path] = PlotOption, fmt: Fmt = FormatOption):
     """The isolation index per period (1 = no relations above 'none'), with its sensitivity band."""
     from pariah import measure
@@ -273,6 +274,11 @@ def index_(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."),
     ledger = _ledger(ctx)
     c, acts = ledger.case(case), ledger.acts(case)
     scheme, custom = _weights(weights, weights_file)
+    if profile:
+        rows = measure.ladder_profile(c, acts, _date(start, "--from"), _date(end, "--to"), freq.value, scheme, custom,
+                                      known_on=_date(known_on, "--known-on"))
+        emit(rows.round({"share": 4, "weighted_share": 4}), fmt, f"{case}: ladder profile")
+        return
     rows = measure.isolation_index(c, acts, _date(start, "--from"), _date(end, "--to"), freq.value, scheme, custom,
                                    known_on=_date(known_on, "--known-on"))
     emit(rows.round({"index": 4, "low": 4, "high": 4}), fmt, f"{case}: isolation index")
