@@ -193,3 +193,15 @@ def test_two_concurrent_importers_lose_nothing(ledger, db_url, tmp_path):
         p.join(120)
     assert sorted(queue.get(timeout=5) for _ in procs) == ["ok", "ok"]
     assert len(current(ledger)) == 6 * 28
+
+
+def test_import_records_checks_like_a_file(ledger):
+    result = ledger.import_records([act_row(), act_row(actor="Pakistan", act="open_mission")], name="api")
+    assert result.added == 2
+    assert set(current(ledger)["actor"]) == {"CHN", "PAK"}
+    with pytest.raises(ImportRejected) as info:
+        ledger.import_records([act_row(actor="IRN"), act_row(actor="IRN", date="2024-13-01")], name="api")
+    assert info.value.problems == ["api:2: date: bad date '2024-13-01': expected a real date as YYYY-MM-DD, YYYY-MM or YYYY"]
+    with pytest.raises(ImportRejected, match="api:1: colour: unknown column"):
+        ledger.import_records([dict(act_row(), colour="red")], name="api")
+    assert len(current(ledger)) == 2

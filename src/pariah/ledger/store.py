@@ -169,15 +169,42 @@ class Ledger:
                      fmt: str | None = None, progress: Progress | None = None,
                      extra_cases: Iterable[Case] = ()) -> ImportResult:
         """Validate every file, then append their acts in one transaction, or raise ``ImportRejected``."""
-        extra_cases = list(extra_cases)
-        known = self.case_ids() | {c.id for c in extra_cases}
-        frames, problems = [], []
+        parsed, problems = [], []
         for path in paths:
             rows, bad = exchange.read(path, fmt)
-            if rows is not None:
-                frame, bad = exchange.validate(rows, known, case)
-                frames.append(frame)
             problems.extend(bad)
+            if rows is not None:
+                parsed.append(rows)
+        return self._import(parsed, problems, case, dry_run, progress, list(extra_cases))
+
+    def import_records(self, records: list[dict], *, name: str = "<request>", case: str | None = None,
+                       dry_run: bool = False) -> ImportResult:
+        """Import acts given as dicts of exchange-format columns, with exactly the checks of a file import.
+
+        Problems read ``NAME:N: column: message`` where N counts records from 1.
+        """
+        problems = []
+        for n, record in enumerate(records, start=1):
+            unknown = [k for k in record if k not in EXCHANGE_COLUMNS]
+            if unknown:
+                problems.append(f"{name}:{n}: {unknown[0]}: unknown column; expected {', '.join(EXCHANGE_COLUMNS)}")
+            non_text = [k for k, v in record.items() if v is not None and not isinstance(v, str)]
+            if non_text:
+                problems.append(f"{name}:{n}: {non_text[0]}: expected a string")
+        if problems:
+            raise ImportRejected(problems)
+        columns = {c: [(r.get(c) or "") for r in records] for c in EXCHANGE_COLUMNS}
+        rows = exchange.Rows(name, columns, list(range(1, len(records) + 1)))
+        return self._import([rows], [], case, dry_run, None, [])
+
+    def _import(self, parsed: list, problems: list[str], case: str | None, dry_run: bool,
+                progress: Progress | None, extra_cases: list[Case]) -> ImportResult:
+        known = self.case_ids() | {c.id for c in extra_cases}
+        frames = []
+        for rows in parsed:
+            frame, bad = exchange.validate(rows, known, case)
+            problems.extend(bad)
+            frames.append(frame)
         if problems:
             raise ImportRejected(problems)
         frames = [f for f in frames if not f.empty]
