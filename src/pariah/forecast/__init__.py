@@ -1,0 +1,199 @@
+"""Forecasting normalization: a pooled hazard model, forecasts with intervals, backtests, and cascade scenarios.
+
+Everything a forecast ``as_of`` a date uses is what was known on that date,
+in every case: the model is fitted on ``Ledger.acts(known_on=as_of)`` of all
+cases, so a forecast and a backtest at the same cutoff are the same thing.
+The model, covariates and protocol are in docs/METHODS.md.
+
+>>> import pariah
+>>> from pariah import forecast
+>>> ledger = pariah.Ledger()
+>>> forecast.forecast(ledger, "taliban-2021", as_of="2024-02-01", horizon=24).head()   # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from pariah import reference
+from pariah.exceptions import PariahError
+from pariah.forecast.hazard import HazardModel
+from pariah.forecast.world import FEATURES, PEER_FEATURES, World, build, case_rate, features_at, months_at_level
+from pariah.ladder import Level, default_as_of, parse_level, to_date
+
+__all__ = ["HazardModel", "backtest", "fit", "forecast", "training_worlds"]
+
+
+def training_worlds(ledger, as_of: dt.date, cases: list[str] | None = None) -> list[World]:
+    """Every case that had begun by ``as_of``, as known on ``as_of``."""
+    worlds = []
+    for case in ledger.cases():
+        if cases is not None and case.id not in cases:
+            continue
+        if case.start >= as_of:
+            continue
+        worlds.append(build(case, ledger.acts(case.id, known_on=as_of), until=as_of))
+    return worlds
+
+
+def fit(ledger, as_of=None, level="ambassadors", n_bootstrap: int = 20, seed: int = 0,
+        features: tuple[str, ...] = FEATURES, cases: list[str] | None = None) -> HazardModel:
+    """The hazard model fitted on what was known on ``as_of`` (default: today)."""
+    as_of = to_date(as_of) or dt.date.today()
+    return HazardModel(int(parse_level(level)), n_bootstrap=n_bootstrap, seed=seed, features=features).fit(
+        training_worlds(ledger, as_of, cases))
+
+
+def _project(model: HazardModel, world: World, t: int, horizon: int, samples: bool):
+    """Probability of reaching the level within ``horizon`` months for every state, from month ``t``,
+    holding covariates at their month-``t`` values except the clocks."""
+    moved = world.level_known[t] >= model.level
+    spell = months_at_level(world.level_known)[t]
+    rate = case_rate(world, model.level)[t]
+    recent = case_rate(world, model.level, 12)[t]
+    survive = np.ones(len(world.states))
+    survive_s = None
+    for k in range(horizon):
+        X = features_at(world, t, moved, spell + k, rate=rate, recent=recent)
+        X[:, FEATURES.index("log_months")] = np.log1p(t + k)
+        survive = survive * (1 - model.predict_hazard(X))
+        if samples:
+            h = model.predict_hazard_samples(X)
+            survive_s = (1 - h) if survive_s is None else survive_s * (1 - h)
+    X0 = features_at(world, t, moved, spell, rate=rate, recent=recent)
+    return 1 - survive, (None if survive_s is None else 1 - survive_s), X0, moved
+
+
+def forecast(ledger, case_id: str, as_of=None, horizon: int = 12, level=None, n_bootstrap: int = 20,
+             seed: int = 0, model: HazardModel | None = None) -> pd.DataFrame:
+    """Per state not yet at the level: the probability of reaching it within ``horizon`` months.
+
+    Rows, most likely first: ``state, name, p, p_low, p_high, level, current_level, drivers``
+    (``p_low``/``p_high``: the 10th and 90th percentiles over bootstrap fits; ``drivers``: the
+    three covariates that push the state's hazard most, with their push on the log-odds).
+
+    >>> forecast(ledger, "taliban-2021", "2024-02-01", horizon=24, level="ambassadors").head(3)  # doctest: +SKIP
+    """
+    case = ledger.case(case_id)
+    as_of = to_date(as_of) or default_as_of(case)
+    if as_of <= case.start:
+        raise PariahError(f"--as-of {as_of} is not after the start of {case_id} ({case.start})")
+    target = parse_level(level or case.level)
+    model = model or fit(ledger, as_of, target, n_bootstrap, seed)
+    world = build(case, ledger.acts(case_id, known_on=as_of), until=as_of)
+    t = len(world.months) - 1
+    p, p_samples, X0, moved = _project(model, world, t, horizon, True)
+    push = model.contributions(X0)
+    rows = []
+    for j, state in enumerate(world.states):
+        if moved[j] or not world.member[t, j]:
+            continue
+        order = np.argsort(-np.abs(push[j]))[:3]
+        drivers = ", ".join(f"{model.features[k]} {push[j, k]:+.2f}" for k in order)
+        rows.append({
+            "state": state, "name": reference.name(state), "p": float(p[j]),
+            "p_low": float(np.percentile(p_samples[:, j], 10)), "p_high": float(np.percentile(p_samples[:, j], 90)),
+            "level": target.label, "current_level": Level(int(world.level_known[t, j])).label, "drivers": drivers,
+        })
+    columns = ["state", "name", "p", "p_low", "p_high", "level", "current_level", "drivers"]
+    return pd.DataFrame(rows, columns=columns).sort_values(["p", "state"], ascending=[False, True],
+                                                           kind="stable").reset_index(drop=True)
+
+
+def _auc(p: np.ndarray, y: np.ndarray) -> float | None:
+    if y.min() == y.max():
+        return None
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(y, p))
+
+
+def score(p: np.ndarray, y: np.ndarray, p_clim: np.ndarray, p_ref: np.ndarray | None = None) -> dict:
+    """Brier, log loss, skill against climatology (and a reference model), AUC, calibration by decile."""
+    eps = 1e-6
+    p = np.clip(p, eps, 1 - eps)
+    brier = float(np.mean((p - y) ** 2))
+    brier_clim = float(np.mean((p_clim - y) ** 2))
+    out = {
+        "n": int(len(y)), "events": int(y.sum()), "brier": brier, "brier_climatology": brier_clim,
+        "bss": float(1 - brier / brier_clim) if brier_clim > 0 else None,
+        "log_loss": float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))),
+        "auc": _auc(p, y),
+    }
+    if p_ref is not None:
+        brier_ref = float(np.mean((p_ref - y) ** 2))
+        out["brier_peer_free"] = brier_ref
+        out["bss_peer_free"] = float(1 - brier / brier_ref) if brier_ref > 0 else None
+    bins = np.minimum((p * 10).astype(int), 9)
+    out["calibration"] = [
+        {"bin": int(b), "mean_p": float(p[bins == b].mean()), "observed": float(y[bins == b].mean()),
+         "n": int((bins == b).sum())}
+        for b in range(10) if (bins == b).any()
+    ]
+    return out
+
+
+def backtest(ledger, case_id: str, cutoffs=None, horizon: int = 12, level=None, rolling: bool = False,
+             seed: int = 0) -> dict:
+    """Fit on what was known at each cutoff, forecast, and score against what happened.
+
+    ``rolling`` adds a cutoff every 6 months from a year after the start to
+    ``horizon`` months before today. Returns the pooled scores (``n, events,
+    brier, brier_climatology, bss, log_loss, auc, calibration``, plus the
+    skill against a model without peer exposure) and ``cutoffs`` with each
+    cutoff's own scores.
+
+    >>> backtest(ledger, "taliban-2021", ["2024-02-01"], horizon=24, level="ambassadors")["auc"]  # doctest: +SKIP
+    """
+    case = ledger.case(case_id)
+    target = parse_level(level or case.level)
+    end = default_as_of(case)
+    dates = [to_date(c) for c in (cutoffs or [])]
+    if rolling:
+        day = _add_months(case.start, 12).replace(day=1)
+        while _add_months(day, horizon) <= end:
+            dates.append(day)
+            day = _add_months(day, 6)
+    if not dates:
+        raise PariahError("give at least one --cutoff DATE, or --rolling")
+    truth = build(case, ledger.acts(case_id), until=end)
+    peer_free = tuple(f for f in FEATURES if f not in PEER_FEATURES)
+    ps, ys, clims, refs, per = [], [], [], [], []
+    for cutoff in sorted(set(dates)):
+        if cutoff <= case.start:
+            raise PariahError(f"cutoff {cutoff} is not after the start of {case_id} ({case.start})")
+        if _add_months(cutoff, horizon) > end:
+            raise PariahError(f"cutoff {cutoff} + {horizon} months is after {end}: the outcome is not known yet")
+        try:
+            worlds = training_worlds(ledger, cutoff)
+            model = HazardModel(int(target), n_bootstrap=0, seed=seed).fit(worlds)
+            reference_model = HazardModel(int(target), n_bootstrap=0, seed=seed, features=peer_free).fit(worlds)
+        except PariahError as e:
+            per.append({"cutoff": cutoff.isoformat(), "skipped": str(e)})
+            continue
+        world = build(case, ledger.acts(case_id, known_on=cutoff), until=cutoff)
+        t = len(world.months) - 1
+        p, _, _, moved = _project(model, world, t, horizon, False)
+        p_ref, _, _, _ = _project(reference_model, world, t, horizon, False)
+        at_risk = ~moved & world.member[t]
+        horizon_end = _add_months(cutoff, horizon)
+        window = (truth.months.date > cutoff) & (truth.months.date <= horizon_end)
+        index = [truth.states.index(s) for s in world.states]
+        reached = (truth.level_valid[window][:, index] >= int(target)).any(axis=0) if window.any() else np.zeros(len(index), bool)
+        y = reached[at_risk].astype(float)
+        clim = np.full(len(y), 1 - (1 - model.base_rate_) ** horizon)
+        ps.append(p[at_risk]); ys.append(y); clims.append(clim); refs.append(p_ref[at_risk])
+        per.append({"cutoff": cutoff.isoformat(), **score(p[at_risk], y, clim, p_ref[at_risk])})
+    if not ps:
+        raise PariahError(f"no cutoff of {case_id} could be scored: " + "; ".join(c["skipped"] for c in per))
+    out = score(np.concatenate(ps), np.concatenate(ys), np.concatenate(clims), np.concatenate(refs))
+    out.update({"case": case_id, "level": target.label, "horizon": horizon, "cutoffs": per})
+    return out
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    from pariah.ladder import add_months
+
+    return add_months(day, months)
