@@ -337,6 +337,81 @@ def compare(ctx: typer.Context, cases: List[str] = typer.Argument(..., help="Two
         err.print(f"figure written to {plot}", markup=False)
 
 
+class ScenarioShow(str, Enum):
+    states = "states"
+    distribution = "distribution"
+
+
+@app.command("forecast")
+@guarded
+def forecast_(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."),
+              as_of: Optional[str] = typer.Option(None, "--as-of", help="Forecast as pariah would have on this date (fit on acts known then)."),
+              horizon: int = typer.Option(12, "--horizon", min=1, max=240, help="Months ahead."),
+              level: Optional[str] = typer.Option(None, "--level", help="Target level (default: the case's normalization level)."),
+              bootstrap: int = typer.Option(20, "--bootstrap", min=0, max=500, help="Bootstrap fits for the 80% intervals."),
+              seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
+              coefficients: bool = typer.Option(False, "--coefficients", help="Show the fitted model's coefficients instead."),
+              fmt: Fmt = FormatOption):
+    """Who is likely to reach a level next: probability within the horizon, 80% interval, drivers."""
+    from pariah import forecast as fc
+    from pariah.ladder import default_as_of
+
+    ledger = _ledger(ctx)
+    c = ledger.case(case)
+    day = _date(as_of, "--as-of") or default_as_of(c)
+    if coefficients:
+        model = fc.fit(ledger, day, level or c.level, bootstrap, seed)
+        emit(model.summary().round({"coef": 4, "low": 4, "high": 4, "odds_ratio": 4}), fmt,
+             f"hazard model as of {day}: {model.events_} moves in {model.n_} state-months")
+        return
+    rows = fc.forecast(ledger, case, day, horizon, level, bootstrap, seed)
+    emit(rows.round({"p": 4, "p_low": 4, "p_high": 4}), fmt, f"{case}: within {horizon} months of {day}",
+         table_columns=["state", "name", "p", "p_low", "p_high", "current_level", "drivers"])
+
+
+@app.command()
+@guarded
+def scenario(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."),
+             assume: List[str] = typer.Option(..., "--assume", help="ISO3=LEVEL[@DATE], e.g. CHN=recognized@2025-01; repeatable."),
+             as_of: Optional[str] = typer.Option(None, "--as-of", help="Simulate from this date (acts known then)."),
+             horizon: int = typer.Option(24, "--horizon", min=1, max=240, help="Months simulated."),
+             runs: int = typer.Option(2000, "--runs", min=10, max=1_000_000, help="Monte Carlo runs."),
+             seed: int = typer.Option(0, "--seed", help="Seed: the same seed gives the same result."),
+             show: ScenarioShow = typer.Option(ScenarioShow.states, "--show", help="states or distribution."),
+             fmt: Fmt = FormatOption):
+    """Simulate the cascade with and without assumed moves: who follows, and how many."""
+    from pariah import forecast as fc
+
+    ledger = _ledger(ctx)
+    distribution, states = fc.scenario(ledger, case, assume, _date(as_of, "--as-of"), horizon, runs, seed)
+    if show == ScenarioShow.distribution:
+        emit(distribution.round(3), fmt, f"{case}: states at or above each level after {horizon} months")
+    else:
+        emit(states.round(4), fmt, f"{case}: probability with and without {', '.join(assume)}")
+
+
+@app.command()
+@guarded
+def backtest(ctx: typer.Context, case: str = typer.Option(..., "--case", help="Case id."),
+             cutoff: List[str] = typer.Option([], "--cutoff", help="Cutoff date; repeatable."),
+             rolling: bool = typer.Option(False, "--rolling", help="A cutoff every 6 months."),
+             horizon: int = typer.Option(12, "--horizon", min=1, max=240, help="Months ahead."),
+             level: Optional[str] = typer.Option(None, "--level", help="Target level (default: the case's)."),
+             fmt: Fmt = FormatOption):
+    """Score forecasts made on what was known at each cutoff against what happened."""
+    from pariah import forecast as fc
+
+    ledger = _ledger(ctx)
+    result = fc.backtest(ledger, case, [_date(c, "--cutoff") for c in cutoff], horizon, level, rolling)
+    if fmt == Fmt.json:
+        sys.stdout.write(json.dumps(result, indent=1) + "\n")
+        return
+    summary = {k: v for k, v in result.items() if k not in ("calibration", "cutoffs")}
+    emit(pd.DataFrame([summary]), fmt, f"backtest of {case}")
+    if fmt == Fmt.table:
+        emit(pd.DataFrame(result["calibration"]).round(4), fmt, "calibration by decile of p")
+
+
 @app.command()
 @guarded
 def history(ctx: typer.Context, act_id: str = typer.Argument(..., help="An act id (see 'pariah export')."),

@@ -23,7 +23,7 @@ from pariah.forecast.hazard import HazardModel
 from pariah.forecast.world import FEATURES, PEER_FEATURES, World, build, case_rate, features_at, months_at_level
 from pariah.ladder import Level, default_as_of, parse_level, to_date
 
-__all__ = ["HazardModel", "backtest", "fit", "forecast", "training_worlds"]
+__all__ = ["HazardModel", "backtest", "fit", "forecast", "scenario", "training_worlds"]
 
 
 def training_worlds(ledger, as_of: dt.date, cases: list[str] | None = None) -> list[World]:
@@ -38,11 +38,15 @@ def training_worlds(ledger, as_of: dt.date, cases: list[str] | None = None) -> l
     return worlds
 
 
+#: The inverse penalty of the fit, chosen by rolling backtests (docs/METHODS.md).
+C = 0.01
+
+
 def fit(ledger, as_of=None, level="ambassadors", n_bootstrap: int = 20, seed: int = 0,
-        features: tuple[str, ...] = FEATURES, cases: list[str] | None = None) -> HazardModel:
+        features: tuple[str, ...] = FEATURES, cases: list[str] | None = None, C: float = C) -> HazardModel:
     """The hazard model fitted on what was known on ``as_of`` (default: today)."""
     as_of = to_date(as_of) or dt.date.today()
-    return HazardModel(int(parse_level(level)), n_bootstrap=n_bootstrap, seed=seed, features=features).fit(
+    return HazardModel(int(parse_level(level)), C=C, n_bootstrap=n_bootstrap, seed=seed, features=features).fit(
         training_worlds(ledger, as_of, cases))
 
 
@@ -103,11 +107,15 @@ def forecast(ledger, case_id: str, as_of=None, horizon: int = 12, level=None, n_
 
 
 def _auc(p: np.ndarray, y: np.ndarray) -> float | None:
+    """Area under the ROC curve (the Mann-Whitney statistic, ties counted half)."""
     if y.min() == y.max():
         return None
-    from sklearn.metrics import roc_auc_score
+    from scipy.stats import rankdata
 
-    return float(roc_auc_score(y, p))
+    ranks = rankdata(p)
+    positives = y.astype(bool)
+    n_pos, n_neg = positives.sum(), (~positives).sum()
+    return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
 def score(p: np.ndarray, y: np.ndarray, p_clim: np.ndarray, p_ref: np.ndarray | None = None) -> dict:
@@ -136,7 +144,7 @@ def score(p: np.ndarray, y: np.ndarray, p_clim: np.ndarray, p_ref: np.ndarray | 
 
 
 def backtest(ledger, case_id: str, cutoffs=None, horizon: int = 12, level=None, rolling: bool = False,
-             seed: int = 0) -> dict:
+             seed: int = 0, C: float = C) -> dict:
     """Fit on what was known at each cutoff, forecast, and score against what happened.
 
     ``rolling`` adds a cutoff every 6 months from a year after the start to
@@ -168,8 +176,8 @@ def backtest(ledger, case_id: str, cutoffs=None, horizon: int = 12, level=None, 
             raise PariahError(f"cutoff {cutoff} + {horizon} months is after {end}: the outcome is not known yet")
         try:
             worlds = training_worlds(ledger, cutoff)
-            model = HazardModel(int(target), n_bootstrap=0, seed=seed).fit(worlds)
-            reference_model = HazardModel(int(target), n_bootstrap=0, seed=seed, features=peer_free).fit(worlds)
+            model = HazardModel(int(target), C=C, n_bootstrap=0, seed=seed).fit(worlds)
+            reference_model = HazardModel(int(target), C=C, n_bootstrap=0, seed=seed, features=peer_free).fit(worlds)
         except PariahError as e:
             per.append({"cutoff": cutoff.isoformat(), "skipped": str(e)})
             continue
@@ -197,3 +205,79 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     from pariah.ladder import add_months
 
     return add_months(day, months)
+
+
+def parse_assumption(text: str) -> tuple[str, Level, dt.date | None]:
+    """``CHN=recognized@2025-01`` -> ("CHN", Level.RECOGNIZED, 2025-01-01); the date is optional."""
+    if "=" not in text:
+        raise PariahError(f"--assume {text!r}: expected ISO3=LEVEL or ISO3=LEVEL@DATE, e.g. CHN=recognized@2025-01")
+    state, rest = text.split("=", 1)
+    level, _, when = rest.partition("@")
+    return reference.resolve_actor(state.strip()), parse_level(level.strip()), (to_date(when.strip()) if when else None)
+
+
+def scenario(ledger, case_id: str, assume: list[str], as_of=None, horizon: int = 24, runs: int = 2000,
+             seed: int = 0, backend: str = "numpy") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Monte Carlo cascades with and without the assumed moves, on the same random numbers.
+
+    For each level from ``missions`` to ``recognized`` a hazard model is fitted on what was
+    known on ``as_of`` and the cascade is run month by month; a state at a level counts at
+    every level below it. Returns two DataFrames:
+
+    - ``distribution``: ``level, level_name, scenario (baseline|assumed), mean, p10, p50, p90``
+      of the number of states at or above the level at the horizon;
+    - ``states``: ``state, name, level, level_name, p_baseline, p_assumed, difference``.
+
+    >>> dist, states = scenario(ledger, "taliban-2021", ["CHN=recognized@2025-01"], "2024-12-01")  # doctest: +SKIP
+    """
+    from pariah.forecast.cascade import Assumption, CascadeModel, run
+
+    case = ledger.case(case_id)
+    as_of = to_date(as_of) or default_as_of(case)
+    assumptions = [parse_assumption(a) for a in assume]
+    acts = ledger.acts(case_id, known_on=as_of)
+    world = build(case, acts, until=as_of)
+    t = len(world.months) - 1
+    start = world.months[t].date()
+    worlds = training_worlds(ledger, as_of)
+    finals: dict[int, dict[str, np.ndarray]] = {}
+    for lv in (int(Level.MISSIONS), int(Level.AMBASSADORS), int(Level.RECOGNIZED)):
+        try:
+            model = HazardModel(lv, C=C, n_bootstrap=0, seed=seed).fit(worlds)
+        except PariahError:
+            continue
+        cascade = CascadeModel(model, world, t)
+        forced = []
+        for state, level, when in assumptions:
+            if int(level) >= lv and state in world.states:
+                months = 0 if when is None else max(0, (when.year - start.year) * 12 + when.month - start.month)
+                forced.append(Assumption(world.states.index(state), months))
+        finals[lv] = {
+            "baseline": run(cascade, horizon, runs, seed, [], backend).final,
+            "assumed": run(cascade, horizon, runs, seed, forced, backend).final,
+        }
+    if not finals:
+        raise PariahError(f"no level could be modelled on what was known on {as_of}")
+    levels = sorted(finals, reverse=True)
+    for higher, lower in zip(levels, levels[1:]):  # a state at a level is also at every level below it
+        for key in ("baseline", "assumed"):
+            finals[lower][key] = finals[lower][key] | finals[higher][key]
+    member = world.member[t]
+    dist, states = [], []
+    for lv in sorted(finals):
+        for key in ("baseline", "assumed"):
+            counts = (finals[lv][key] & member).sum(axis=1)
+            dist.append({"level": lv, "level_name": Level(lv).label, "scenario": key, "mean": float(counts.mean()),
+                         "p10": float(np.percentile(counts, 10)), "p50": float(np.percentile(counts, 50)),
+                         "p90": float(np.percentile(counts, 90))})
+        already = world.level_known[t] >= lv
+        p_base, p_assumed = finals[lv]["baseline"].mean(axis=0), finals[lv]["assumed"].mean(axis=0)
+        for j, state in enumerate(world.states):
+            if already[j] or not member[j]:
+                continue
+            states.append({"state": state, "name": reference.name(state), "level": lv, "level_name": Level(lv).label,
+                           "p_baseline": float(p_base[j]), "p_assumed": float(p_assumed[j]),
+                           "difference": float(p_assumed[j] - p_base[j])})
+    states = pd.DataFrame(states).sort_values(["level", "difference", "p_assumed"], ascending=[True, False, False],
+                                              kind="stable").reset_index(drop=True)
+    return pd.DataFrame(dist), states

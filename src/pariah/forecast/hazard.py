@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from pariah.exceptions import PariahError
-from pariah.forecast.world import FEATURES, World, person_months
+from pariah.forecast.world import FEATURES, PEER_FEATURES, World, person_months
 
 READINGS = {
     "log_months": "later in a case",
@@ -34,8 +34,9 @@ READINGS = {
 class HazardModel:
     """Monthly hazard of reaching ``level``: logit h = intercept + coef . standardized covariates.
 
-    Fit by L2-regularized maximum likelihood (``C`` is the inverse penalty);
-    parameter uncertainty by a cluster bootstrap over (case, state) pairs.
+    Fit by L2-penalized maximum likelihood (``C`` is the inverse penalty, as in
+    scikit-learn), peer-exposure coefficients bounded at 0 or above; parameter
+    uncertainty by a cluster bootstrap over (case, state) pairs.
 
     >>> model = HazardModel(level=4, seed=1).fit(worlds)   # doctest: +SKIP
     >>> model.summary()                                      # doctest: +SKIP
@@ -67,14 +68,35 @@ class HazardModel:
         weight = np.concatenate(weights)
         return X, np.concatenate(ys).astype(int), np.concatenate(groups), weight * len(weight) / weight.sum()
 
-    def _fit_one(self, X: np.ndarray, y: np.ndarray, weight: np.ndarray) -> np.ndarray:
-        from sklearn.linear_model import LogisticRegression
+    def _fit_one(self, X: np.ndarray, y: np.ndarray, weight: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
+        """Penalized maximum likelihood: minimize 1/2 |coef|^2 + C * sum(weight * log loss).
+
+        Peer-exposure coefficients are bounded below by 0: a state's move can make its
+        partners' moves more likely, never less, so scenarios stay monotone.
+        """
+        from scipy.optimize import minimize
 
         if y.min() == y.max():
             rate = np.clip(y.mean(), 1e-4, 1 - 1e-4)
             return np.concatenate([[np.log(rate / (1 - rate))], np.zeros(X.shape[1])])
-        fit = LogisticRegression(C=self.C, max_iter=2000).fit(X, y, sample_weight=weight)
-        return np.concatenate([fit.intercept_, fit.coef_[0]])
+        C = self.C
+
+        def objective(params):
+            z = params[0] + X @ params[1:]
+            p = _sigmoid(z)
+            loss = np.logaddexp(0, z) - y * z
+            value = 0.5 * params[1:] @ params[1:] + C * (weight @ loss)
+            residual = C * weight * (p - y)
+            grad = np.concatenate([[residual.sum()], params[1:] + X.T @ residual])
+            return value, grad
+
+        bounds = [(None, None)] + [(0.0, None) if f in PEER_FEATURES else (None, None) for f in self.features]
+        if start is None:
+            start = np.zeros(X.shape[1] + 1)
+            rate = np.clip(np.average(y, weights=weight), 1e-4, 1 - 1e-4)
+            start[0] = np.log(rate / (1 - rate))
+        result = minimize(objective, start, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": 1000})
+        return result.x
 
     def fit(self, worlds: list[World]) -> "HazardModel":
         X, y, groups, weight = self._design(worlds)
@@ -92,7 +114,7 @@ class HazardModel:
         for _ in range(self.n_bootstrap):
             pick = rng.choice(unique, size=len(unique), replace=True)
             idx = np.concatenate([rows_of[g] for g in pick])
-            boots.append(self._fit_one(Z[idx], y[idx], weight[idx]))
+            boots.append(self._fit_one(Z[idx], y[idx], weight[idx], start=params))
         self.bootstrap_ = np.array(boots) if boots else params[None, :]
         self.n_ = len(y)
         self.events_ = int(y.sum())

@@ -1,0 +1,287 @@
+"""The engines that run pariah's event expressions: DuckDB (default) and Spark.
+
+An engine does three things, and nothing else differs between them:
+
+- ``raw(layout)``: an Ibis table of one delimited file, every column as text, with
+  ``_row`` (a row's position, for line numbers) and ``_structural`` (why a line
+  could not be split into the file's columns, else null);
+- ``table(frame)``: an Ibis table of a pandas DataFrame (PLOVER records, stored events);
+- ``fetch(expr)``: run an Ibis expression, return a pandas DataFrame.
+
+Everything between (normalizing, checking, selecting dyads, aggregating) is one
+Ibis expression, the same for both engines (``formats``, ``pipeline``).
+
+DuckDB runs embedded, streams the file and keeps to a memory limit (1 GB by
+default, spilling to a temporary folder beyond it). Lines it cannot split are
+set aside by its CSV reader with their line numbers (``store_rejects``); the
+position of other rows is a streaming ``row_number() OVER ()``, mapped back to
+line numbers past any rejected or blank lines (``line_of``).
+
+Spark reads each file as lines (``spark.read.text``), splits them itself and
+numbers them exactly; it runs in local mode (``local[*]``) unless given a master
+URL, e.g. ``spark://host:7077``. On a cluster, paths must be readable by every
+executor, and zipped files (unpacked into a local temporary folder) cannot be.
+"""
+from __future__ import annotations
+
+import bisect
+import itertools
+import mmap
+import re
+import tempfile
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from pariah.events.errors import EngineUnavailable, EventFormatError
+from pariah.events.formats import Layout
+
+ENGINES = ("duckdb", "spark")
+DEFAULT_MEMORY_LIMIT = "1GB"
+
+
+def open_engine(name: str = "duckdb", *, spark_master: str | None = None, memory_limit: str | None = None):
+    """An engine by name: ``duckdb`` or ``spark``."""
+    if name == "duckdb":
+        return DuckDBEngine(memory_limit=memory_limit or DEFAULT_MEMORY_LIMIT)
+    if name == "spark":
+        return SparkEngine(spark_master)
+    raise EngineUnavailable(f"unknown engine {name!r}: expected one of {', '.join(ENGINES)}")
+
+
+def _found(message: str) -> int | None:
+    match = re.search(r"Found:\s*(\d+)", message or "")
+    return int(match.group(1)) if match else None
+
+
+class DuckDBEngine:
+    name = "duckdb"
+
+    def __init__(self, memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int | None = None):
+        try:
+            import ibis
+        except ImportError:
+            raise EngineUnavailable("the DuckDB engine needs ibis-framework[duckdb]: "
+                                    "pip install 'ibis-framework[duckdb]'") from None
+        self._spill = tempfile.TemporaryDirectory(prefix="pariah-duckdb-")
+        config = {"memory_limit": memory_limit, "temp_directory": self._spill.name}
+        if threads:
+            config["threads"] = threads
+        self.con = ibis.duckdb.connect(**config)
+        self._counter = itertools.count()
+        self._rejects: dict[str, str] = {}
+
+    def raw(self, layout: Layout):
+        n = next(self._counter)
+        rejects = f"pariah_rejects_{n}"
+        self._rejects[layout.name] = rejects
+        columns = ", ".join(f"'{_sql_text(c)}': 'VARCHAR'" for c in layout.columns)
+        newline = "\\r\\n" if layout.newline == "\r\n" else "\\n"
+        sql = (
+            "SELECT row_number() OVER () AS _row, CAST(NULL AS VARCHAR) AS _structural, * "
+            f"FROM read_csv('{_sql_text(str(layout.path))}', delim='\\t', quote='', escape='', "
+            f"header={'true' if layout.header else 'false'}, auto_detect=false, columns={{{columns}}}, "
+            f"new_line='{newline}', null_padding=false, ignore_errors=true, store_rejects=true, "
+            f"rejects_table='{rejects}', rejects_scan='{rejects}_scan')"
+        )
+        return self.con.sql(sql, dialect="duckdb")
+
+    def structural(self, layout: Layout) -> list[tuple[int, str]]:
+        """Lines DuckDB's reader set aside, as (line, ``field: message``), one per line."""
+        table = self._rejects.get(layout.name)
+        if table is None:
+            return []
+        try:
+            rows = self.con.raw_sql(
+                f"SELECT line, error_type, error_message FROM {table} ORDER BY line").fetchall()
+        except Exception:  # no line was rejected: DuckDB may not have created the table
+            return []
+        expected = len(layout.columns)
+        out: dict[int, str] = {}
+        fewest: dict[int, int] = {}
+        for line, kind, message in rows:
+            line = int(line)
+            if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
+                # A short line is reported once per missing column: keep the true count, the smallest.
+                found = _found(message)
+                if found is None or (line in fewest and fewest[line] <= found):
+                    out.setdefault(line, f"columns: {message}")
+                    continue
+                fewest[line] = found
+                out[line] = f"columns: expected {expected} tab-separated fields, found {found}"
+            elif line not in out:
+                out[line] = "encoding: not valid UTF-8" if kind == "INVALID ENCODING" else f"line: {message}"
+        return sorted(out.items())
+
+    def line_of(self, layout: Layout, rows: list[int], structural: list[tuple[int, str]]) -> list[int]:
+        """Physical line numbers of parsed rows (``_row``): past the header, rejected lines and blank lines."""
+        if not rows:
+            return []
+        skipped = sorted({line for line, _ in structural} | ({1} if layout.header else set())
+                         | set(_blank_lines(layout.path)))
+        out = []
+        for row in rows:
+            line = row
+            i = 0
+            # The row-th line that is not skipped.
+            while True:
+                k = bisect.bisect_right(skipped, line)
+                if k == i:
+                    break
+                line += k - i
+                i = k
+            out.append(line)
+        return out
+
+    def table(self, frame: pd.DataFrame):
+        import ibis
+
+        return ibis.memtable(frame)
+
+    def fetch(self, expr) -> pd.DataFrame:
+        return self.con.execute(expr)
+
+    def close(self) -> None:
+        for table in self._rejects.values():
+            for name in (table, f"{table}_scan"):
+                try:
+                    self.con.raw_sql(f"DROP TABLE IF EXISTS {name}")
+                except Exception:
+                    pass
+        self.con.disconnect()
+        self._spill.cleanup()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _sql_text(value: str) -> str:
+    return value.replace("'", "''")
+
+
+def _blank_lines(path: Path) -> list[int]:
+    """Line numbers of empty lines, which DuckDB's reader skips. Read only when a row needs its line number."""
+    if path.suffix.lower() == ".gz":
+        import gzip
+
+        with gzip.open(path, "rb") as f:
+            return [n for n, line in enumerate(f, start=1) if line in (b"\n", b"\r\n")]
+    if path.stat().st_size == 0:
+        return []
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if data[:1] not in (b"\n", b"\r") and data.find(b"\n\n") < 0 and data.find(b"\n\r\n") < 0:
+            return []
+        f.seek(0)
+        return [n for n, line in enumerate(f, start=1) if line in (b"\n", b"\r\n")]
+
+
+class SparkEngine:
+    name = "spark"
+
+    def __init__(self, master: str | None = None):
+        try:
+            import ibis
+            from pyspark.sql import SparkSession
+        except ImportError:
+            raise EngineUnavailable("the Spark engine needs PySpark: pip install 'pariah[spark]'") from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            active = SparkSession.getActiveSession()
+            if active is not None and (master is None or active.sparkContext.master == master):
+                self.spark, self._owned = active, False
+            else:
+                try:
+                    self.spark = (SparkSession.builder.master(master or "local[*]").appName("pariah")
+                                  .config("spark.ui.enabled", "false")
+                                  .config("spark.sql.shuffle.partitions", "8")
+                                  .config("spark.sql.session.timeZone", "UTC")
+                                  .getOrCreate())
+                except Exception as e:
+                    raise EngineUnavailable(f"cannot start Spark ({master or 'local[*]'}): "
+                                            f"{str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}; "
+                                            "Spark needs Java 17 or later on the PATH") from None
+                self._owned = True
+            self.spark.sparkContext.setLogLevel("ERROR")
+            self.con = ibis.pyspark.connect(self.spark)
+        self._counter = itertools.count()
+        self.master = self.spark.sparkContext.master
+
+    def raw(self, layout: Layout):
+        from pyspark.sql import functions as F
+
+        if not self.master.startswith("local") and layout.path.name != Path(layout.name).name:
+            raise EventFormatError(f"{layout.name}: a zipped file cannot be read by a Spark cluster; "
+                                   "unzip it where the executors can read it")
+        lines = self.spark.read.text(str(layout.path))
+        # Exact line numbers without moving the data: each partition's offset from its row count.
+        with_ids = lines.withColumn("_pid", F.spark_partition_id()).withColumn("_mid", F.monotonically_increasing_id())
+        counts = sorted((r["_pid"], r["count"]) for r in with_ids.groupBy("_pid").count().collect())
+        offsets, total = [], 0
+        for pid, count in counts:
+            offsets.append((pid, total))
+            total += count
+        offset_frame = self.spark.createDataFrame(offsets or [(0, 0)], "_pid INT, _offset LONG")
+        numbered = (with_ids.join(F.broadcast(offset_frame), "_pid")
+                    .withColumn("_row", F.col("_offset") + (F.col("_mid") - F.shiftleft(F.col("_pid").cast("long"), 33)) + 1))
+        value = F.col("value")
+        if layout.newline == "\r\n":
+            value = F.regexp_replace(value, "\r$", "")
+        numbered = numbered.withColumn("value", value).filter(F.col("value") != "")
+        if layout.header:
+            numbered = numbered.filter(F.col("_row") > 1)
+        expected = len(layout.columns)
+        fields = F.split(F.col("value"), "\t", -1)
+        size = F.size(fields)
+        structural = (F.when(F.col("value").contains("\ufffd"), F.lit("encoding: not valid UTF-8"))
+                      .when(size != expected, F.concat(F.lit(f"columns: expected {expected} tab-separated fields, found "),
+                                                       size.cast("string"))))
+        frame = numbered.select(
+            F.col("_row"), structural.alias("_structural"),
+            *[F.when(size == expected, fields.getItem(i)).alias(c) for i, c in enumerate(layout.columns)])
+        name = f"pariah_raw_{next(self._counter)}"
+        frame.createOrReplaceTempView(name)
+        return self.con.table(name)
+
+    def structural(self, layout: Layout) -> list[tuple[int, str]]:
+        return []  # Spark reports them in the rows themselves (``_structural``)
+
+    def line_of(self, layout: Layout, rows: list[int], structural) -> list[int]:
+        return list(rows)
+
+    def table(self, frame: pd.DataFrame):
+        name = f"pariah_frame_{next(self._counter)}"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            spark_frame = self.spark.createDataFrame(frame) if len(frame) else self._empty(frame)
+        spark_frame.createOrReplaceTempView(name)
+        return self.con.table(name)
+
+    def _empty(self, frame: pd.DataFrame):
+        import ibis
+
+        schema = ibis.memtable(frame).schema()
+        from ibis.backends.pyspark.datatypes import PySparkSchema
+
+        return self.spark.createDataFrame([], PySparkSchema.from_ibis(schema))
+
+    def fetch(self, expr) -> pd.DataFrame:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return self.con.execute(expr)
+
+    def close(self) -> None:
+        for table in self.spark.catalog.listTables():
+            if table.name.startswith(("pariah_raw_", "pariah_frame_")) and table.isTemporary:
+                self.spark.catalog.dropTempView(table.name)
+        if self._owned:
+            self.spark.stop()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

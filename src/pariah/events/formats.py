@@ -1,0 +1,446 @@
+"""The event data formats: how each file is laid out, and how its rows become pariah's event rows.
+
+Four formats, each read as text (every field a string) and checked line by line:
+
+- ``gdelt1``: GDELT 1.0 daily event export. Tab-separated, no header, 57 columns
+  (files before April 2013) or 58 (``SOURCEURL`` added), in the order of the
+  GDELT 1.0 column table.
+- ``gdelt2``: GDELT 2.0 15-minute event export (``*.export.CSV``). Tab-separated,
+  no header, 61 columns (GDELT 1.0's plus three ``*_ADM2Code``).
+- ``icews``: ICEWS yearly event file (``events.YYYY.*.tab``). Tab-separated, one
+  header row naming its 20 columns.
+- ``polecat``: POLECAT event export: either PLOVER JSON records (a JSON array, as
+  in PLOVER's gold-standard records, or JSON Lines), or a tab-separated file with
+  a header row, read by column name.
+
+Any of them may be zipped (one member) or gzipped. No field is quoted: a ``"``
+is an ordinary character, and a line with a tab too many or too few is malformed.
+
+Every format is turned into the same *normalized* columns (see ``NORMALIZED``) by
+an Ibis expression, so that one expression serves every engine. A row that fails
+a check gets a ``problem`` (``field: message``) instead of being dropped.
+"""
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import json
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from pariah.events import codes
+from pariah.events.errors import EventFormatError
+
+FORMATS = ("gdelt1", "gdelt2", "icews", "polecat")
+
+#: Columns of a normalized event row (strings unless said otherwise).
+NORMALIZED = ("_row", "event_id", "day", "a1_code", "a1_country", "a1_group", "a2_code", "a2_country", "a2_group",
+              "actor1", "actor2", "code", "category", "mode", "quad", "goldstein", "source", "problem")
+
+#: The 20 columns of an ICEWS .tab file, in file order (Harvard Dataverse, ICEWS Coded Event Data).
+ICEWS_COLUMNS = ("Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text",
+                 "CAMEO Code", "Intensity", "Target Name", "Target Sectors", "Target Country", "Story ID",
+                 "Sentence Number", "Publisher", "City", "District", "Province", "Country", "Latitude", "Longitude")
+ICEWS_USED = ("Event ID", "Event Date", "Source Name", "Source Country", "CAMEO Code", "Intensity", "Target Name",
+              "Target Country", "Story ID", "Publisher")
+
+#: POLECAT tab-separated exports: the columns read, by name (compared without case, spaces or underscores).
+POLECAT_REQUIRED = ("Event ID", "Event Date", "Event Type", "Actor Country", "Recipient Country")
+POLECAT_OPTIONAL = ("Event Mode", "Actor Name", "Recipient Name")
+#: The first of these present is the event's source.
+POLECAT_SOURCE = ("URL", "Source URL", "Story ID", "Source")
+
+_FIELD_HINT = {57: "gdelt1", 58: "gdelt1", 61: "gdelt2", 20: "icews"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Layout:
+    """One input file, ready for an engine: where to read, and what is in it."""
+
+    fmt: str
+    name: str                       # the path as given, for messages
+    path: Path                      # the file to read (unpacked when the input was zipped)
+    columns: tuple[str, ...] = ()   # delimited files: column names in file order
+    header: bool = False
+    newline: str = "\n"
+    records: pd.DataFrame | None = None  # PLOVER JSON: the records, flattened in Python
+
+    @property
+    def dataset(self) -> str:
+        return self.fmt
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s_]+", "", name).lower()
+
+
+def _first_line(path: Path) -> bytes:
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rb") as f:
+        return f.readline(1 << 20)
+
+
+def _unpack(path: Path, name: str, tmpdir: Path) -> Path:
+    """A zipped file's single member, copied out into ``tmpdir`` (engines read plain or gzipped files)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir()]
+            if len(members) != 1:
+                raise EventFormatError(f"{name}: expected a zip archive with one file, found {len(members)}; "
+                                       "unzip it and pass the files")
+            target = tmpdir / f"{len(list(tmpdir.iterdir()))}-{Path(members[0].filename).name}"
+            with archive.open(members[0]) as src, open(target, "wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 22)
+            return target
+    except zipfile.BadZipFile:
+        raise EventFormatError(f"{name}: not a readable zip archive") from None
+
+
+def open_file(path: str | Path, fmt: str, tmpdir: Path) -> Layout:
+    """Check that ``path`` is a file of format ``fmt`` (from its first line) and say how to read it.
+
+    Raises ``EventFormatError`` (``FILE:1: ...``) when it is not: a wrong ``--format``
+    should fail at once, not report every line as malformed.
+    """
+    if fmt not in FORMATS:
+        raise EventFormatError(f"unknown event format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    name = str(path)
+    path = Path(path)
+    if not path.is_file():
+        raise EventFormatError(f"{name}: no such file")
+    if path.suffix.lower() == ".zip":
+        path = _unpack(path, name, tmpdir)
+    try:
+        first = _first_line(path)
+    except (OSError, EOFError) as e:
+        raise EventFormatError(f"{name}: cannot read: {e}") from None
+    newline = "\r\n" if first.endswith(b"\r\n") else "\n"
+    text = first.rstrip(b"\r\n").decode("utf-8", errors="replace")
+    if fmt in ("gdelt1", "gdelt2"):
+        return _gdelt(fmt, name, path, text, newline)
+    if fmt == "icews":
+        return _icews(name, path, text, newline)
+    if text.lstrip().startswith(("[", "{")):
+        return Layout(fmt, name, path, records=_plover_records(path, name))
+    return _polecat(name, path, text, newline)
+
+
+def _gdelt(fmt: str, name: str, path: Path, first: str, newline: str) -> Layout:
+    expected = (57, 58) if fmt == "gdelt1" else (61,)
+    found = first.count("\t") + 1 if first else expected[-1]
+    if found not in expected:
+        hint = _FIELD_HINT.get(found)
+        fix = f"; is it a {hint} file? use --format {hint}" if hint and hint != fmt else ""
+        want = " or ".join(map(str, expected))
+        label = "GDELT 1.0 daily" if fmt == "gdelt1" else "GDELT 2.0 15-minute"
+        raise EventFormatError(f"{name}:1: expected {want} tab-separated fields (a {label} event export), "
+                               f"found {found}{fix}")
+    columns = codes.gdelt_columns(1 if fmt == "gdelt1" else 2)[:found]
+    return Layout(fmt, name, path, columns, header=False, newline=newline)
+
+
+def _icews(name: str, path: Path, first: str, newline: str) -> Layout:
+    header = tuple(h.strip() for h in first.split("\t"))
+    missing = [c for c in ICEWS_USED if c not in header]
+    if missing:
+        raise EventFormatError(f"{name}:1: not an ICEWS event file: the header lacks {', '.join(missing)} "
+                               f"(expected the 20 named columns of an ICEWS .tab file: {', '.join(ICEWS_COLUMNS)})")
+    return Layout("icews", name, path, header, header=True, newline=newline)
+
+
+def _polecat(name: str, path: Path, first: str, newline: str) -> Layout:
+    header = tuple(h.strip() for h in first.split("\t"))
+    keys = {_key(h) for h in header}
+    missing = [c for c in POLECAT_REQUIRED if _key(c) not in keys]
+    if missing:
+        raise EventFormatError(f"{name}:1: not a POLECAT export: the header lacks {', '.join(missing)} "
+                               f"(expected tab-separated columns including {', '.join(POLECAT_REQUIRED)}, "
+                               "or PLOVER JSON records)")
+    return Layout("polecat", name, path, header, header=True, newline=newline)
+
+
+# ---- PLOVER JSON records ------------------------------------------------------------
+
+PLOVER_RECORD_COLUMNS = ("_row", "_structural", "id", "date", "event", "mode", "source_code", "target_code",
+                         "source_text", "target_text", "url")
+
+
+def _actors(value) -> list[dict]:
+    if isinstance(value, list):
+        return [a for a in value if isinstance(a, dict)]
+    if isinstance(value, dict):
+        return [value]
+    return []  # PLOVER writes "" (or a word) where an event has no coded target
+
+
+def _plover_records(path: Path, name: str) -> pd.DataFrame:
+    """PLOVER JSON (an array of records, or one record per line) -> one row per (source, target) pair.
+
+    ``_row`` is the record's number in an array, or its line in JSON Lines. A record
+    with compound actors gives one row per source and target pair; one without a
+    coded target gives one row with an empty target (not a dyad, so never counted
+    for a target). ``DOCUMENT`` records are PLOVER's in-file documentation and are
+    not events.
+    """
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    rows: list[tuple] = []
+    if text.lstrip().startswith("["):
+        try:
+            items = list(enumerate(json.loads(text), start=1))
+        except json.JSONDecodeError as e:
+            raise EventFormatError(f"{name}:{e.lineno}: not valid JSON: {e.msg}") from None
+    else:
+        items = []
+        for n, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                items.append((n, json.loads(line)))
+            except json.JSONDecodeError as e:
+                items.append((n, f"not valid JSON: {e.msg}"))
+    for n, record in items:
+        if isinstance(record, str) or not isinstance(record, dict):
+            problem = f"record: {record}" if isinstance(record, str) else "record: expected a JSON object"
+            rows.append((n, problem, "", "", "", "", "", "", "", "", ""))
+            continue
+        if record.get("event") == "DOCUMENT":
+            continue
+        sources = _actors(record.get("source")) or [{}]
+        targets = _actors(record.get("target")) or [{}]
+        url = record.get("url") or record.get("sourceURL") or ""
+        if not url:
+            publication = str(record.get("publication") or "").strip()
+            url = f"{publication} ({record.get('id', '')})" if publication else ""
+        for s in sources:
+            for t in targets:
+                rows.append((n, None, str(record.get("id") or ""), str(record.get("date") or ""),
+                             str(record.get("event") or ""), str(record.get("mode") or ""),
+                             str(s.get("code") or ""), str(t.get("code") or ""),
+                             str(s.get("actorText") or ""), str(t.get("actorText") or ""), str(url)))
+    frame = pd.DataFrame(rows, columns=list(PLOVER_RECORD_COLUMNS))
+    frame["_row"] = frame["_row"].astype("int64")
+    frame["_structural"] = frame["_structural"].astype(object)
+    return frame
+
+
+# ---- normalization (Ibis; the same expression on every engine) -----------------------
+
+def _text(t, name: str):
+    return t[name].cast("string").fill_null("")
+
+
+def _iso_date(value):
+    """``YYYY-MM-DD`` text -> date, or null when it is not a real date."""
+    return value.try_cast("date")
+
+
+def _problem(*checks):
+    """The first failing check's message, else null. ``checks``: (bad condition, message) pairs."""
+    import ibis
+
+    return ibis.cases(*checks, else_=ibis.null("string"))
+
+
+def countries_needed(layout: Layout) -> tuple[str, ...]:
+    """Columns holding country names or codes that must be resolved to ISO3 before normalizing."""
+    if layout.fmt == "icews":
+        return ("Source Country", "Target Country")
+    if layout.fmt == "polecat" and layout.records is None:
+        return (_column(layout, "Actor Country"), _column(layout, "Recipient Country"))
+    return ()
+
+
+def _column(layout: Layout, wanted: str) -> str:
+    for c in layout.columns:
+        if _key(c) == _key(wanted):
+            return c
+    return ""
+
+
+def resolve_countries(values) -> dict[str, str]:
+    """Country names or codes as written in a file -> ISO3; values naming no state are left out."""
+    from pariah import reference
+    from pariah.exceptions import PariahError
+
+    out = {}
+    for value in values:
+        if not value:
+            continue
+        try:
+            code = reference.resolve_actor(value)
+        except PariahError:
+            continue
+        if reference.is_state(code):
+            out[value] = code
+    return out
+
+
+def normalize(layout: Layout, raw, countries: dict[str, str] | None = None):
+    """The raw table of ``layout`` (strings, ``_row``, ``_structural``) -> ``NORMALIZED`` columns."""
+    if layout.fmt in ("gdelt1", "gdelt2"):
+        out = _normalize_gdelt(raw, layout)
+    elif layout.fmt == "icews":
+        out = _normalize_icews(raw, countries or {})
+    elif layout.records is not None:
+        out = _normalize_plover(raw)
+    else:
+        out = _normalize_polecat(raw, layout, countries or {})
+    return out.select(*NORMALIZED)
+
+
+def _cameo_checks(code, root, goldstein_text, goldstein, code_name: str, root_name: str | None, score_name: str):
+    import ibis
+
+    roots = list(codes.ROOTS)
+    checks = []
+    if root_name is not None:
+        checks.append((~root.isin(roots), ibis.literal(f"{root_name}: bad CAMEO root code '") + root + "'"))
+    checks += [
+        (~code.re_search(r"^[0-9]{2,4}$") | ~code.startswith(root) | ~root.isin(roots),
+         ibis.literal(f"{code_name}: bad CAMEO event code '") + code + "'"),
+        (goldstein.isnull() | ~goldstein.between(-10, 10),
+         ibis.literal(f"{score_name}: expected a score from -10 to 10, found '") + goldstein_text + "'"),
+    ]
+    return checks
+
+
+def _normalize_gdelt(t, layout: Layout):
+    import ibis
+
+    s = {c: _text(t, c) for c in ("GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor1CountryCode",
+                                  "Actor1KnownGroupCode", "Actor2Code", "Actor2CountryCode", "Actor2KnownGroupCode",
+                                  "EventCode", "EventRootCode", "QuadClass", "GoldsteinScale")}
+    source = _text(t, "SOURCEURL") if "SOURCEURL" in layout.columns else ibis.literal("")
+    sqldate = s["SQLDATE"]
+    day = ibis.ifelse(sqldate.re_search(r"^[0-9]{8}$"),
+                      _iso_date(sqldate.substr(0, 4) + "-" + sqldate.substr(4, 2) + "-" + sqldate.substr(6, 2)),
+                      ibis.null("date"))
+    goldstein = s["GoldsteinScale"].try_cast("float64")
+    quad_ok = s["QuadClass"].isin(["1", "2", "3", "4"])
+    problem = ibis.coalesce(t["_structural"], _problem(
+        (~s["GLOBALEVENTID"].re_search(r"^[0-9]+$"),
+         ibis.literal("GLOBALEVENTID: expected digits, found '") + s["GLOBALEVENTID"] + "'"),
+        (day.isnull(), ibis.literal("SQLDATE: bad date '") + sqldate + "', expected YYYYMMDD"),
+        *_cameo_checks(s["EventCode"], s["EventRootCode"], s["GoldsteinScale"], goldstein,
+                       "EventCode", "EventRootCode", "GoldsteinScale"),
+        (~quad_ok, ibis.literal("QuadClass: expected 1 to 4, found '") + s["QuadClass"] + "'"),
+    ))
+    return t.mutate(
+        event_id=s["GLOBALEVENTID"], day=day,
+        a1_code=s["Actor1Code"], a1_country=s["Actor1CountryCode"], a1_group=s["Actor1KnownGroupCode"],
+        a2_code=s["Actor2Code"], a2_country=s["Actor2CountryCode"], a2_group=s["Actor2KnownGroupCode"],
+        actor1=s["Actor1Code"], actor2=s["Actor2Code"], code=s["EventCode"], category=s["EventRootCode"],
+        mode=ibis.literal(""), quad=ibis.ifelse(quad_ok, s["QuadClass"], "0").cast("int8"),
+        goldstein=goldstein, source=source, problem=problem,
+    )
+
+
+def _quad_of_root(root):
+    import ibis
+
+    return root.substitute(codes.CAMEO_ROOT_QUAD, else_=ibis.literal(0)).cast("int8")
+
+
+def _normalize_icews(t, countries: dict[str, str]):
+    import ibis
+
+    s = {c: _text(t, c) for c in ICEWS_USED}
+    code = s["CAMEO Code"]
+    root = code.substr(0, 2)
+    date_text = s["Event Date"]
+    day = ibis.ifelse(date_text.re_search(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), _iso_date(date_text),
+                      ibis.null("date"))
+    goldstein = s["Intensity"].try_cast("float64")
+    problem = ibis.coalesce(t["_structural"], _problem(
+        (~s["Event ID"].re_search(r"^[0-9]+$"), ibis.literal("Event ID: expected digits, found '") + s["Event ID"] + "'"),
+        (day.isnull(), ibis.literal("Event Date: bad date '") + date_text + "', expected YYYY-MM-DD"),
+        *_cameo_checks(code, root, s["Intensity"], goldstein, "CAMEO Code", None, "Intensity"),
+    ))
+    source = ibis.ifelse(s["Publisher"] != "", s["Publisher"] + ", ", "") + "ICEWS story " + s["Story ID"]
+    a1 = s["Source Country"].substitute(countries, else_=ibis.literal("")) if countries else ibis.literal("")
+    a2 = s["Target Country"].substitute(countries, else_=ibis.literal("")) if countries else ibis.literal("")
+    return t.mutate(
+        event_id=s["Event ID"] + ":" + date_text, day=day,
+        a1_code=ibis.literal(""), a1_country=a1, a1_group=ibis.literal(""),
+        a2_code=ibis.literal(""), a2_country=a2, a2_group=ibis.literal(""),
+        actor1=s["Source Name"], actor2=s["Target Name"], code=code, category=root, mode=ibis.literal(""),
+        quad=_quad_of_root(root), goldstein=goldstein, source=source, problem=problem,
+    )
+
+
+def _plover_checks(event, day, date_text, event_name: str, date_name: str):
+    import ibis
+
+    categories = list(codes.plover()["category"])
+    return [
+        (day.isnull(), ibis.literal(f"{date_name}: bad date '") + date_text + "', expected YYYY-MM-DD"),
+        (~event.isin(categories), ibis.literal(f"{event_name}: unknown PLOVER category '") + event + "'"),
+    ]
+
+
+def _plover_quad(event):
+    import ibis
+
+    table = codes.plover()
+    return event.substitute(dict(zip(table["category"], table["quad"].astype(int))),
+                            else_=ibis.literal(0)).cast("int8")
+
+
+def _normalize_plover(t):
+    import ibis
+
+    s = {c: _text(t, c) for c in ("id", "date", "event", "mode", "source_code", "target_code", "source_text",
+                                  "target_text", "url")}
+    date_text = s["date"].substr(0, 10)
+    day = ibis.ifelse(date_text.re_search(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), _iso_date(date_text), ibis.null("date"))
+    event = s["event"].upper()
+    problem = ibis.coalesce(t["_structural"], _problem(
+        (s["id"] == "", ibis.literal("id: missing")),
+        *_plover_checks(event, day, s["date"], "event", "date"),
+    ))
+    src, tgt = s["source_code"].upper(), s["target_code"].upper()
+    return t.mutate(
+        event_id=s["id"] + ":" + src + ">" + tgt, day=day,
+        a1_code=src, a1_country=src, a1_group=ibis.literal(""),
+        a2_code=tgt, a2_country=tgt, a2_group=ibis.literal(""),
+        actor1=ibis.ifelse(s["source_text"] != "", s["source_text"], src),
+        actor2=ibis.ifelse(s["target_text"] != "", s["target_text"], tgt),
+        code=event, category=event, mode=s["mode"].lower(), quad=_plover_quad(event),
+        goldstein=ibis.null("float64"), source=s["url"], problem=problem,
+    )
+
+
+def _normalize_polecat(t, layout: Layout, countries: dict[str, str]):
+    import ibis
+
+    def col(name):
+        found = _column(layout, name)
+        return _text(t, found) if found else ibis.literal("")
+
+    source_column = next((c for c in POLECAT_SOURCE if _column(layout, c)), None)
+    source = col(source_column) if source_column else ibis.literal("")
+    event_id, date_text = col("Event ID"), col("Event Date").substr(0, 10)
+    day = ibis.ifelse(date_text.re_search(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), _iso_date(date_text), ibis.null("date"))
+    event = col("Event Type").upper()
+    problem = ibis.coalesce(t["_structural"], _problem(
+        (event_id == "", ibis.literal("Event ID: missing")),
+        *_plover_checks(event, day, col("Event Date"), "Event Type", "Event Date"),
+    ))
+    actor, recipient = col("Actor Country"), col("Recipient Country")
+    a1 = actor.substitute(countries, else_=ibis.literal("")) if countries else ibis.literal("")
+    a2 = recipient.substitute(countries, else_=ibis.literal("")) if countries else ibis.literal("")
+    return t.mutate(
+        event_id=event_id, day=day,
+        a1_code=actor.upper(), a1_country=a1, a1_group=ibis.literal(""),
+        a2_code=recipient.upper(), a2_country=a2, a2_group=ibis.literal(""),
+        actor1=ibis.ifelse(col("Actor Name") != "", col("Actor Name"), actor),
+        actor2=ibis.ifelse(col("Recipient Name") != "", col("Recipient Name"), recipient),
+        code=event, category=event, mode=col("Event Mode").lower(), quad=_plover_quad(event),
+        goldstein=ibis.null("float64"), source=source, problem=problem,
+    )

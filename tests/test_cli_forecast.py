@@ -1,0 +1,52 @@
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from pariah.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    monkeypatch.setenv("PARIAH_DB", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_forecast_json_and_coefficients(db):
+    result = invoke("forecast", "taliban-2021", "--as-of", "2024-02-01", "--horizon", "24", "--level", "ambassadors",
+                    "--bootstrap", "2", "-f", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {"state", "p", "p_low", "p_high", "level", "drivers"} <= set(rows[0])
+    coef = json.loads(invoke("forecast", "taliban-2021", "--as-of", "2024-02-01", "--coefficients", "--bootstrap", "2",
+                             "-f", "json").stdout)
+    assert {c["feature"] for c in coef} >= {"peer_bloc", "border", "contact_12"}
+    assert all(c["reading"] for c in coef)
+
+
+def test_scenario_and_backtest(db):
+    result = invoke("scenario", "taliban-2021", "--assume", "CHN=recognized@2024-06", "--as-of", "2024-02-01",
+                    "--horizon", "6", "--runs", "100", "--show", "distribution", "-f", "json")
+    assert result.exit_code == 0, result.output
+    dist = json.loads(result.stdout)
+    assert {(d["level_name"], d["scenario"]) for d in dist} >= {("recognized", "baseline"), ("recognized", "assumed")}
+    bt = json.loads(invoke("backtest", "--case", "taliban-2021", "--cutoff", "2024-02-01", "--horizon", "24",
+                           "--level", "ambassadors", "-f", "json").stdout)
+    assert {"n", "events", "brier", "brier_climatology", "bss", "log_loss", "auc", "calibration"} <= set(bt)
+
+
+@pytest.mark.parametrize("args,message", [
+    (("scenario", "taliban-2021", "--assume", "CHN"), "expected ISO3=LEVEL"),
+    (("scenario", "taliban-2021", "--assume", "CHN=friends"), "unknown level 'friends'"),
+    (("backtest", "--case", "taliban-2021", "--cutoff", "2026-06-01"), "the outcome is not known yet"),
+    (("backtest", "--case", "taliban-2021"), "give at least one --cutoff"),
+    (("forecast", "taliban-2021", "--as-of", "2020-01-01"), "is not after the start"),
+])
+def test_forecast_errors_are_one_line(db, args, message):
+    result = invoke(*args)
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
