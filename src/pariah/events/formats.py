@@ -16,7 +16,7 @@ Four formats, each read as text (every field a string) and checked line by line:
 Any of them may be zipped (one member) or gzipped. No field is quoted: a ``"``
 is an ordinary character, and a line with a tab too many or too few is malformed.
 
-Every format is turned into the same *normalized* columns (see ``NORMALIZED``) by
+Every format is turned into the same *normalized* columns (see ``TEXT_COLUMNS``) by
 an Ibis expression, so that one expression serves every engine. A row that fails
 a check gets a ``problem`` (``field: message``) instead of being dropped.
 """
@@ -36,10 +36,6 @@ from pariah.events import codes
 from pariah.events.errors import EventFormatError
 
 FORMATS = ("gdelt1", "gdelt2", "icews", "polecat")
-
-#: Columns of a normalized event row (strings unless said otherwise).
-NORMALIZED = ("_row", "event_id", "day", "a1_code", "a1_country", "a1_group", "a2_code", "a2_country", "a2_group",
-              "actor1", "actor2", "code", "category", "mode", "quad", "goldstein", "source", "problem")
 
 #: The 20 columns of an ICEWS .tab file, in file order (Harvard Dataverse, ICEWS Coded Event Data).
 ICEWS_COLUMNS = ("Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text",
@@ -230,14 +226,14 @@ def _plover_records(path: Path, name: str) -> pd.DataFrame:
 
 
 # ---- normalization (Ibis; the same expression on every engine) -----------------------
+#
+# Two steps, so that the work done on every row of a file is small: ``normalize``
+# gives every row its fields as text and its ``problem`` (cheap checks), and
+# ``finish`` turns the few rows kept (the target's events, the malformed rows) into
+# typed values: the day, the quad class, the Goldstein score.
 
 def _text(t, name: str):
     return t[name].cast("string").fill_null("")
-
-
-def _iso_date(value):
-    """``YYYY-MM-DD`` text -> date, or null when it is not a real date."""
-    return value.try_cast("date")
 
 
 def _problem(*checks):
@@ -245,6 +241,45 @@ def _problem(*checks):
     import ibis
 
     return ibis.cases(*checks, else_=ibis.null("string"))
+
+
+def _ymd(date_text, compact: bool):
+    """Year, month and day of ``YYYYMMDD`` (compact) or ``YYYY-MM-DD`` text as integers, and whether it is a real date."""
+    import ibis
+
+    if compact:
+        shape = date_text.length() == 8
+        number = date_text.try_cast("int64")
+        y, m, d = number // 10000, number // 100 % 100, number % 100
+    else:
+        shape = (date_text.length() == 10) & (date_text.substr(4, 1) == "-") & (date_text.substr(7, 1) == "-")
+        y, m, d = (date_text.substr(0, 4).try_cast("int64"), date_text.substr(5, 2).try_cast("int64"),
+                   date_text.substr(8, 2).try_cast("int64"))
+    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+    days = ibis.cases((m == 2, ibis.ifelse(leap, 29, 28)), (m.isin([4, 6, 9, 11]), 30), else_=31)
+    ok = (shape & y.between(1000, 9999) & m.between(1, 12) & d.between(1, 31) & (d <= days)).fill_null(False)
+    return y, m, d, ok
+
+
+def _day(date_text, compact: bool):
+    import ibis
+
+    y, m, d, ok = _ymd(date_text, compact)
+    return ibis.ifelse(ok, ibis.date(ibis.ifelse(ok, y, 2000), ibis.ifelse(ok, m, 1), ibis.ifelse(ok, d, 1)),
+                       ibis.null("date"))
+
+
+def _score(text):
+    return text.try_cast("float64")
+
+
+def _score_ok(text):
+    score = _score(text)
+    return (score.notnull() & score.between(-10, 10)).fill_null(False)
+
+
+def _bad(ok):
+    return ~ok
 
 
 def countries_needed(layout: Layout) -> tuple[str, ...]:
@@ -282,7 +317,7 @@ def resolve_countries(values) -> dict[str, str]:
 
 
 def normalize(layout: Layout, raw, countries: dict[str, str] | None = None):
-    """The raw table of ``layout`` (strings, ``_row``, ``_structural``) -> ``NORMALIZED`` columns."""
+    """The raw table of ``layout`` (strings, ``_row``, ``_structural``) -> ``TEXT_COLUMNS`` and ``problem``."""
     if layout.fmt in ("gdelt1", "gdelt2"):
         out = _normalize_gdelt(raw, layout)
     elif layout.fmt == "icews":
@@ -291,21 +326,44 @@ def normalize(layout: Layout, raw, countries: dict[str, str] | None = None):
         out = _normalize_plover(raw)
     else:
         out = _normalize_polecat(raw, layout, countries or {})
-    return out.select(*NORMALIZED)
+    return out.select(*TEXT_COLUMNS)
 
 
-def _cameo_checks(code, root, goldstein_text, goldstein, code_name: str, root_name: str | None, score_name: str):
+def finish(layout: Layout, t):
+    """Typed values of kept rows: ``day`` (date), ``quad`` (1-4, 0 when malformed), ``goldstein`` (float or null)."""
+    import ibis
+
+    compact = layout.fmt in ("gdelt1", "gdelt2")
+    if compact:
+        quad = ibis.ifelse(t.quad_text.isin(["1", "2", "3", "4"]), t.quad_text, "0").cast("int8")
+    elif layout.fmt == "icews":
+        quad = t.category.substitute(codes.CAMEO_ROOT_QUAD, else_=ibis.literal(0)).cast("int8")
+    else:
+        table = codes.plover()
+        quad = t.category.substitute(dict(zip(table["category"], table["quad"].astype(int))),
+                                     else_=ibis.literal(0)).cast("int8")
+    goldstein = _score(t.goldstein_text) if layout.fmt != "polecat" else ibis.null("float64")
+    return t.mutate(day=_day(t.date_text, compact), quad=quad, goldstein=goldstein)
+
+
+#: Columns of a normalized row, all text but ``_row`` (int) and ``problem`` (null when the row is sound).
+TEXT_COLUMNS = ("_row", "event_id", "date_text", "a1_code", "a1_country", "a1_group", "a2_code", "a2_country",
+                "a2_group", "actor1", "actor2", "code", "category", "mode", "quad_text", "goldstein_text", "source",
+                "problem")
+
+
+def _cameo_checks(code, root, score_text, code_name: str, root_name: str | None, score_name: str):
     import ibis
 
     roots = list(codes.ROOTS)
     checks = []
     if root_name is not None:
         checks.append((~root.isin(roots), ibis.literal(f"{root_name}: bad CAMEO root code '") + root + "'"))
+    code_ok = code.length().between(2, 4) & code.try_cast("int64").notnull() & code.startswith(root) & root.isin(roots)
     checks += [
-        (~code.re_search(r"^[0-9]{2,4}$") | ~code.startswith(root) | ~root.isin(roots),
-         ibis.literal(f"{code_name}: bad CAMEO event code '") + code + "'"),
-        (goldstein.isnull() | ~goldstein.between(-10, 10),
-         ibis.literal(f"{score_name}: expected a score from -10 to 10, found '") + goldstein_text + "'"),
+        (_bad(code_ok.fill_null(False)), ibis.literal(f"{code_name}: bad CAMEO event code '") + code + "'"),
+        (_bad(_score_ok(score_text)),
+         ibis.literal(f"{score_name}: expected a score from -10 to 10, found '") + score_text + "'"),
     ]
     return checks
 
@@ -317,34 +375,24 @@ def _normalize_gdelt(t, layout: Layout):
                                   "Actor1KnownGroupCode", "Actor2Code", "Actor2CountryCode", "Actor2KnownGroupCode",
                                   "EventCode", "EventRootCode", "QuadClass", "GoldsteinScale")}
     source = _text(t, "SOURCEURL") if "SOURCEURL" in layout.columns else ibis.literal("")
-    sqldate = s["SQLDATE"]
-    day = ibis.ifelse(sqldate.re_search(r"^[0-9]{8}$"),
-                      _iso_date(sqldate.substr(0, 4) + "-" + sqldate.substr(4, 2) + "-" + sqldate.substr(6, 2)),
-                      ibis.null("date"))
-    goldstein = s["GoldsteinScale"].try_cast("float64")
-    quad_ok = s["QuadClass"].isin(["1", "2", "3", "4"])
+    event_id = s["GLOBALEVENTID"]
+    id_ok = (event_id.length() > 0) & event_id.try_cast("int64").notnull() & ~event_id.contains(" ")
     problem = ibis.coalesce(t["_structural"], _problem(
-        (~s["GLOBALEVENTID"].re_search(r"^[0-9]+$"),
-         ibis.literal("GLOBALEVENTID: expected digits, found '") + s["GLOBALEVENTID"] + "'"),
-        (day.isnull(), ibis.literal("SQLDATE: bad date '") + sqldate + "', expected YYYYMMDD"),
-        *_cameo_checks(s["EventCode"], s["EventRootCode"], s["GoldsteinScale"], goldstein,
-                       "EventCode", "EventRootCode", "GoldsteinScale"),
-        (~quad_ok, ibis.literal("QuadClass: expected 1 to 4, found '") + s["QuadClass"] + "'"),
+        (_bad(id_ok.fill_null(False)), ibis.literal("GLOBALEVENTID: expected digits, found '") + event_id + "'"),
+        (_bad(_ymd(s["SQLDATE"], True)[3]), ibis.literal("SQLDATE: bad date '") + s["SQLDATE"] + "', expected YYYYMMDD"),
+        *_cameo_checks(s["EventCode"], s["EventRootCode"], s["GoldsteinScale"], "EventCode", "EventRootCode",
+                       "GoldsteinScale"),
+        (~s["QuadClass"].isin(["1", "2", "3", "4"]),
+         ibis.literal("QuadClass: expected 1 to 4, found '") + s["QuadClass"] + "'"),
     ))
     return t.mutate(
-        event_id=s["GLOBALEVENTID"], day=day,
+        event_id=event_id, date_text=s["SQLDATE"],
         a1_code=s["Actor1Code"], a1_country=s["Actor1CountryCode"], a1_group=s["Actor1KnownGroupCode"],
         a2_code=s["Actor2Code"], a2_country=s["Actor2CountryCode"], a2_group=s["Actor2KnownGroupCode"],
         actor1=s["Actor1Code"], actor2=s["Actor2Code"], code=s["EventCode"], category=s["EventRootCode"],
-        mode=ibis.literal(""), quad=ibis.ifelse(quad_ok, s["QuadClass"], "0").cast("int8"),
-        goldstein=goldstein, source=source, problem=problem,
+        mode=ibis.literal(""), quad_text=s["QuadClass"], goldstein_text=s["GoldsteinScale"], source=source,
+        problem=problem,
     )
-
-
-def _quad_of_root(root):
-    import ibis
-
-    return root.substitute(codes.CAMEO_ROOT_QUAD, else_=ibis.literal(0)).cast("int8")
 
 
 def _normalize_icews(t, countries: dict[str, str]):
@@ -353,43 +401,35 @@ def _normalize_icews(t, countries: dict[str, str]):
     s = {c: _text(t, c) for c in ICEWS_USED}
     code = s["CAMEO Code"]
     root = code.substr(0, 2)
-    date_text = s["Event Date"]
-    day = ibis.ifelse(date_text.re_search(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), _iso_date(date_text),
-                      ibis.null("date"))
-    goldstein = s["Intensity"].try_cast("float64")
+    event_id = s["Event ID"]
+    id_ok = (event_id.length() > 0) & event_id.try_cast("int64").notnull() & ~event_id.contains(" ")
     problem = ibis.coalesce(t["_structural"], _problem(
-        (~s["Event ID"].re_search(r"^[0-9]+$"), ibis.literal("Event ID: expected digits, found '") + s["Event ID"] + "'"),
-        (day.isnull(), ibis.literal("Event Date: bad date '") + date_text + "', expected YYYY-MM-DD"),
-        *_cameo_checks(code, root, s["Intensity"], goldstein, "CAMEO Code", None, "Intensity"),
+        (_bad(id_ok.fill_null(False)), ibis.literal("Event ID: expected digits, found '") + event_id + "'"),
+        (_bad(_ymd(s["Event Date"], False)[3]),
+         ibis.literal("Event Date: bad date '") + s["Event Date"] + "', expected YYYY-MM-DD"),
+        *_cameo_checks(code, root, s["Intensity"], "CAMEO Code", None, "Intensity"),
     ))
     source = ibis.ifelse(s["Publisher"] != "", s["Publisher"] + ", ", "") + "ICEWS story " + s["Story ID"]
     a1 = s["Source Country"].substitute(countries, else_=ibis.literal("")) if countries else ibis.literal("")
     a2 = s["Target Country"].substitute(countries, else_=ibis.literal("")) if countries else ibis.literal("")
     return t.mutate(
-        event_id=s["Event ID"] + ":" + date_text, day=day,
+        event_id=event_id + ":" + s["Event Date"], date_text=s["Event Date"],
         a1_code=ibis.literal(""), a1_country=a1, a1_group=ibis.literal(""),
         a2_code=ibis.literal(""), a2_country=a2, a2_group=ibis.literal(""),
         actor1=s["Source Name"], actor2=s["Target Name"], code=code, category=root, mode=ibis.literal(""),
-        quad=_quad_of_root(root), goldstein=goldstein, source=source, problem=problem,
+        quad_text=ibis.literal(""), goldstein_text=s["Intensity"], source=source, problem=problem,
     )
 
 
-def _plover_checks(event, day, date_text, event_name: str, date_name: str):
+def _plover_checks(event, date_text, event_name: str, date_name: str):
     import ibis
 
     categories = list(codes.plover()["category"])
     return [
-        (day.isnull(), ibis.literal(f"{date_name}: bad date '") + date_text + "', expected YYYY-MM-DD"),
+        (_bad(_ymd(date_text.substr(0, 10), False)[3]),
+         ibis.literal(f"{date_name}: bad date '") + date_text + "', expected YYYY-MM-DD"),
         (~event.isin(categories), ibis.literal(f"{event_name}: unknown PLOVER category '") + event + "'"),
     ]
-
-
-def _plover_quad(event):
-    import ibis
-
-    table = codes.plover()
-    return event.substitute(dict(zip(table["category"], table["quad"].astype(int))),
-                            else_=ibis.literal(0)).cast("int8")
 
 
 def _normalize_plover(t):
@@ -397,22 +437,20 @@ def _normalize_plover(t):
 
     s = {c: _text(t, c) for c in ("id", "date", "event", "mode", "source_code", "target_code", "source_text",
                                   "target_text", "url")}
-    date_text = s["date"].substr(0, 10)
-    day = ibis.ifelse(date_text.re_search(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), _iso_date(date_text), ibis.null("date"))
     event = s["event"].upper()
     problem = ibis.coalesce(t["_structural"], _problem(
         (s["id"] == "", ibis.literal("id: missing")),
-        *_plover_checks(event, day, s["date"], "event", "date"),
+        *_plover_checks(event, s["date"], "event", "date"),
     ))
     src, tgt = s["source_code"].upper(), s["target_code"].upper()
     return t.mutate(
-        event_id=s["id"] + ":" + src + ">" + tgt, day=day,
+        event_id=s["id"] + ":" + src + ">" + tgt, date_text=s["date"].substr(0, 10),
         a1_code=src, a1_country=src, a1_group=ibis.literal(""),
         a2_code=tgt, a2_country=tgt, a2_group=ibis.literal(""),
         actor1=ibis.ifelse(s["source_text"] != "", s["source_text"], src),
         actor2=ibis.ifelse(s["target_text"] != "", s["target_text"], tgt),
-        code=event, category=event, mode=s["mode"].lower(), quad=_plover_quad(event),
-        goldstein=ibis.null("float64"), source=s["url"], problem=problem,
+        code=event, category=event, mode=s["mode"].lower(), quad_text=ibis.literal(""),
+        goldstein_text=ibis.literal(""), source=s["url"], problem=problem,
     )
 
 
@@ -425,22 +463,21 @@ def _normalize_polecat(t, layout: Layout, countries: dict[str, str]):
 
     source_column = next((c for c in POLECAT_SOURCE if _column(layout, c)), None)
     source = col(source_column) if source_column else ibis.literal("")
-    event_id, date_text = col("Event ID"), col("Event Date").substr(0, 10)
-    day = ibis.ifelse(date_text.re_search(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), _iso_date(date_text), ibis.null("date"))
+    event_id = col("Event ID")
     event = col("Event Type").upper()
     problem = ibis.coalesce(t["_structural"], _problem(
         (event_id == "", ibis.literal("Event ID: missing")),
-        *_plover_checks(event, day, col("Event Date"), "Event Type", "Event Date"),
+        *_plover_checks(event, col("Event Date"), "Event Type", "Event Date"),
     ))
     actor, recipient = col("Actor Country"), col("Recipient Country")
     a1 = actor.substitute(countries, else_=ibis.literal("")) if countries else ibis.literal("")
     a2 = recipient.substitute(countries, else_=ibis.literal("")) if countries else ibis.literal("")
     return t.mutate(
-        event_id=event_id, day=day,
+        event_id=event_id, date_text=col("Event Date").substr(0, 10),
         a1_code=actor.upper(), a1_country=a1, a1_group=ibis.literal(""),
         a2_code=recipient.upper(), a2_country=a2, a2_group=ibis.literal(""),
         actor1=ibis.ifelse(col("Actor Name") != "", col("Actor Name"), actor),
         actor2=ibis.ifelse(col("Recipient Name") != "", col("Recipient Name"), recipient),
-        code=event, category=event, mode=col("Event Mode").lower(), quad=_plover_quad(event),
-        goldstein=ibis.null("float64"), source=source, problem=problem,
+        code=event, category=event, mode=col("Event Mode").lower(), quad_text=ibis.literal(""),
+        goldstein_text=ibis.literal(""), source=source, problem=problem,
     )

@@ -31,28 +31,36 @@ def _is_target(country, code, group, target: str):
     return (country == target) | (code == target) | (group == target)
 
 
-def select(norm, target: str, states: list[str]):
+def select(norm, target: str, states: list[str], finish):
     """Dyadic events of ``target`` and malformed rows, with the count of rows read, in one pass.
 
-    Returns one row per kept row plus one row (``_key`` = -1) standing for all the
-    others; ``rows`` counts the rows each stands for and ``last_row`` is the highest
-    ``_row`` among them. Grouping rather than filtering lets one scan give both.
+    ``norm``: a file's normalized rows (``formats.normalize``); ``finish``: the
+    format's typing of kept rows (``formats.finish``). Returns one row per kept row
+    (``_key`` = its ``_row``) plus one row (``_key`` = -1) standing for all the
+    others; ``rows`` counts the rows each stands for. Grouping rather than filtering
+    lets one scan give both; only cheap checks run on every row, the rest on the
+    rows kept.
     """
-    hit1 = _is_target(norm.a1_country, norm.a1_code, norm.a1_group, target)
-    hit2 = _is_target(norm.a2_country, norm.a2_code, norm.a2_group, target)
-    to_target = hit2 & ~hit1 & norm.a1_country.isin(states) & (norm.a1_country != target)
-    from_target = hit1 & ~hit2 & norm.a2_country.isin(states) & (norm.a2_country != target)
-    ok = norm.problem.isnull()
-    direction = ibis.cases((ok & to_target, "to_target"), (ok & from_target, "from_target"), else_=ibis.null("string"))
-    state = ibis.cases((to_target, norm.a1_country), (from_target, norm.a2_country), else_=ibis.null("string"))
-    keep = norm.problem.notnull() | direction.notnull()
-    marked = norm.mutate(direction=direction, state=state,
-                         month=norm.day.truncate("M").cast("date"),
-                         _key=ibis.ifelse(keep, norm._row, ibis.literal(-1, "int64")))
-    return marked.group_by("_key").aggregate(
+    keep = (norm.problem.notnull()
+            | _is_target(norm.a1_country, norm.a1_code, norm.a1_group, target)
+            | _is_target(norm.a2_country, norm.a2_code, norm.a2_group, target))
+    marked = norm.mutate(_key=ibis.ifelse(keep, norm._row, ibis.literal(-1, "int64")))
+    grouped = marked.group_by("_key").aggregate(
         rows=marked.count(), last_row=marked._row.max(),
-        **{c: marked[c].arbitrary() for c in KEPT if c != "_row"},
+        **{c: marked[c].arbitrary() for c in norm.columns if c != "_row"},
     )
+    t = finish(grouped)
+    hit1 = _is_target(t.a1_country, t.a1_code, t.a1_group, target)
+    hit2 = _is_target(t.a2_country, t.a2_code, t.a2_group, target)
+    to_target = hit2 & ~hit1 & t.a1_country.isin(states) & (t.a1_country != target)
+    from_target = hit1 & ~hit2 & t.a2_country.isin(states) & (t.a2_country != target)
+    ok = t.problem.isnull() & (t._key != -1)
+    direction = ibis.cases((ok & to_target, "to_target"), (ok & from_target, "from_target"),
+                           else_=ibis.null("string"))
+    state = ibis.cases((ok & to_target, t.a1_country), (ok & from_target, t.a2_country), else_=ibis.null("string"))
+    out = t.mutate(direction=direction, state=state, month=t.day.truncate("M").cast("date"))
+    return out.filter((out._key == -1) | out.problem.notnull() | out.direction.notnull()).select(
+        "_key", "rows", "last_row", *(c for c in KEPT if c != "_row"))
 
 
 def monthly(dyads):

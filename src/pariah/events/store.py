@@ -175,7 +175,7 @@ def _scan(engine, layout: formats.Layout, target: str, states: list[str]) -> _Sc
             names = names.union(raw.select(value=raw[column]))
         countries = formats.resolve_countries(engine.fetch(names.distinct())["value"].dropna())
     norm = formats.normalize(layout, raw, countries)
-    grouped = engine.fetch(pipeline.select(norm, target, states))
+    grouped = engine.fetch(pipeline.select(norm, target, states, lambda t: formats.finish(layout, t)))
     kept = grouped[grouped["_key"] != -1]
     structural = engine.structural(layout) if layout.records is None else []
     bad = kept[kept["problem"].notna()].sort_values("_key")

@@ -104,3 +104,32 @@ def plot_compare(frame: pd.DataFrame, path: str | Path, align: str = "start") ->
     ax.set_ylabel("isolation index")
     ax.legend(fontsize=8)
     return _finish(fig, ax, path, f"{SOURCE}; shaded: sensitivity band of each case.")
+
+
+def plot_leverage(frame: pd.DataFrame, case, path: str | Path) -> Path:
+    """Withheld value, supplied value and leverage over time."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    dates = pd.to_datetime(frame["date"])
+    ax.plot(dates, frame["withheld"], color="#2171b5", lw=1.5, label="withheld by the coalition")
+    ax.plot(dates, frame["supplied"], color="#cb181d", lw=1.5, label="supplied by black knights")
+    ax.plot(dates, frame["leverage"], color="black", lw=2.2, label="leverage")
+    ax.set_ylim(0, max(0.05, float(frame[["withheld", "supplied", "leverage"]].max().max()) * 1.15))
+    ax.set_title(f"Leverage of nonrecognition: {case.name}")
+    ax.set_xlabel("date")
+    ax.set_ylabel("share of the value of relations")
+    ax.legend(fontsize=8)
+    return _finish(fig, ax, path, f"{SOURCE} (case {case.id}); leverage = withheld x (1 - supplied) x credibility.")
+
+
+def plot_leverage_compare(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Several cases' leverage at matched months since their start."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for case_id, part in frame.groupby("case", sort=False):
+        ax.plot(part["month"], part["leverage"], lw=1.8, label=case_id)
+    ax.set_title("Leverage of the coalition, months since case start")
+    ax.set_xlabel("months since case start")
+    ax.set_ylabel("leverage (withheld x (1 - supplied))")
+    ax.legend(fontsize=8)
+    return _finish(fig, ax, path, f"{SOURCE}; default values of relations, credibility not applied.")

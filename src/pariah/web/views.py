@@ -119,18 +119,156 @@ class MapFrames:
     hostile: list[list[int]]
 
     def at(self, i: int) -> tuple[dict[str, int], set[str]]:
+        """(level by state, hostile states) on ``dates[i]``."""
         return (dict(zip(self.states, self.levels[i])),
                 {s for s, h in zip(self.states, self.hostile[i]) if h})
 
 
+# ---- one case: library results as records (the report calls these directly) -------------------
+
+
+def case_info(case) -> dict[str, Any]:
+    info = case.to_dict()
+    info.pop("initial", None)
+    info["target_name"] = reference.name(case.target)
+    info["coalition_leader_name"] = reference.name(case.coalition_leader)
+    return info
+
+
+def status_records(case, acts: pd.DataFrame, as_of: dt.date, known_on: dt.date | None = None) -> list[dict[str, Any]]:
+    """Every state's dyad on ``as_of`` (``ladder.status_frame``), each with ``as_of``."""
+    rows = records(ladder.status_frame(case, acts, as_of, known_on))
+    for row in rows:
+        row["as_of"] = as_of.isoformat()
+    return rows
+
+
+def index_records(case, acts, start=None, end=None, freq="month", scheme="equal", known_on=None) -> list[dict[str, Any]]:
+    """The isolation index per period with its sensitivity band (``measure.isolation_index``)."""
+    frame = measure.isolation_index(case, acts, start, end, freq, scheme, known_on=known_on)
+    return records(frame.round({"index": 4, "low": 4, "high": 4}))
+
+
+def cohesion_records(case, acts, start=None, end=None, freq="month", scheme="equal", known_on=None) -> list[dict[str, Any]]:
+    """Coalition cohesion per period (``measure.cohesion``)."""
+    return records(measure.cohesion(case, acts, start, end, freq, scheme, known_on=known_on).round({"cohesion": 4}))
+
+
+def defection_records(case, acts, as_of=None, known_on=None) -> list[dict[str, Any]]:
+    """Coalition members that stopped holding, with the act and its source (``measure.defections``)."""
+    return records(measure.defections(case, acts, as_of, known_on))
+
+
+def knight_records(case, acts, as_of=None, scheme="equal", known_on=None) -> list[dict[str, Any]]:
+    """States outside the coalition that supply what it withholds (``measure.black_knights``)."""
+    return records(measure.black_knights(case, acts, as_of, scheme, known_on=known_on))
+
+
+def map_frames(case, acts, dates: list[dt.date] | None = None, known_on: dt.date | None = None,
+               end: dt.date | None = None) -> MapFrames:
+    """Levels of every counted state on the first day of every month from the case start to ``end``
+    (default: today or the case end) and on ``end``; or, with ``dates``, on each of those dates."""
+    end = end or ladder.default_as_of(case)
+    if dates is None:
+        panels = [ladder.component_panel(case, acts, case.start, end, "month", known_on)]
+        if panels[0].dates[-1].date() != end:
+            panels.append(ladder.component_panel(case, acts, end, end, "day", known_on))
+    else:
+        panels = [ladder.component_panel(case, acts, d, d, "day", known_on) for d in sorted(set(dates))]
+    states = panels[-1].states
+    levels: list[list[int]] = []
+    hostile: list[list[int]] = []
+    days: list[str] = []
+    for panel in panels:
+        levels += panel.frame("level").reindex(columns=states, fill_value=int(Level.NONE)).to_numpy(dtype=int).tolist()
+        hostile += panel.frame("hostile").reindex(columns=states, fill_value=0).to_numpy(dtype=int).tolist()
+        days += [d.date().isoformat() for d in panel.dates]
+    return MapFrames(days, states, levels, hostile)
+
+
+def act_records(acts: pd.DataFrame, actor: str | None = None, known_on: dt.date | None = None) -> list[dict[str, Any]]:
+    """Current acts in the exchange format (newest first), with the actor's name, revision and recording time."""
+    if actor:
+        acts = acts[acts["actor"] == actor]
+    if known_on:
+        acts = acts[[k <= known_on for k in acts["known_on"]]]
+    acts = acts.sort_values(["day", "actor", "act"], ascending=[False, True, True], kind="stable")
+    return [_act_record(row) for row in acts.itertuples(index=False)]
+
+
+def state_detail(case, acts, iso3: str, status: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """One dyad: its status, its ladder history (each run at one level and hostile flag) and the acts the
+    ladder applies to it (its own, and those of organizations that bind it). None when the case does
+    not count the state."""
+    row = next((r for r in status if r["state"] == iso3), None)
+    if row is None:
+        return None
+    end = ladder.default_as_of(case)
+    steps = ladder._frame_steps(acts).get(iso3, [])  # the steps the ladder applies to this dyad
+    dates, levels, comps, _ = ladder.trajectory(case.initial_components(iso3), [s for s in steps if s.on <= end], case.start)
+    history: list[dict[str, Any]] = []
+    for day, level, comp in zip(dates, levels, comps):
+        if day > end:  # a contact that expires after today
+            break
+        if history and (history[-1]["level"], history[-1]["hostile"]) == (level, comp.hostile):
+            continue
+        if history:
+            history[-1]["to"] = (day - dt.timedelta(days=1)).isoformat()
+        history.append({"from": day.isoformat(), "to": end.isoformat(), "level": int(level),
+                        "level_name": LEVEL_NAMES[int(level)], "hostile": bool(comp.hostile)})
+    ids = {s.act_id for s in steps}
+    applied = acts[acts["act_id"].isin(ids)]
+    return {"state": iso3, "name": reference.name(iso3), "status": row, "history": history,
+            "acts": act_records(applied)}
+
+
+def case_summary(case, acts: pd.DataFrame) -> dict[str, Any]:
+    """One case's line on the home page: its index today (and band) and its latest act."""
+    day = ladder.default_as_of(case)
+    index = measure.isolation_index(case, acts, day, day, "day").iloc[-1]
+    last = acts.sort_values(["day", "recorded_at"], kind="stable").iloc[-1] if len(acts) else None
+
+    def field(name):
+        return None if last is None else plain(last[name])
+
+    return {
+        "id": case.id, "name": case.name, "target": case.target, "target_name": reference.name(case.target),
+        "start": case.start.isoformat(), "end": case.end.isoformat() if case.end else None,
+        "acts": int(len(acts)), "as_of": day.isoformat(),
+        "index": round(float(index["index"]), 4), "index_low": round(float(index["low"]), 4),
+        "index_high": round(float(index["high"]), 4),
+        "last_act_date": field("date"), "last_act_actor": field("actor"), "last_act": field("act"),
+        "last_act_description": field("description"), "last_act_source": field("source"),
+    }
+
+
+def forecast_records(case, acts) -> list[dict[str, Any]] | None:
+    """FORECAST HOOK: a case's forecast table, or None while ``pariah.forecast`` is not built.
+
+    When it is, return its rows here (``state``, ``name``, ``probability`` of reaching the case's
+    level within ``horizon``) and the case page and the report show them.
+    """
+    return None
+
+
+def _act_record(row) -> dict[str, Any]:
+    return {
+        "case": row.case_id, "date": row.date, "actor": row.actor, "actor_name": reference.name(row.actor),
+        "act": row.act, "description": row.description, "source": row.source, "confidence": row.confidence,
+        "known_from": plain(row.known_from) or "", "id": row.act_id, "rev": int(row.rev),
+        "recorded_at": plain(pd.Timestamp(row.recorded_at).to_pydatetime()) if row.recorded_at is not None else None,
+    }
+
+
+# ---- a ledger, cached ----------------------------------------------------------------------
+
+
 class Views:
-    """The library's answers for one ledger, shaped for pages and the API, and cached."""
+    """The functions above over one ledger, each result cached by case and arguments."""
 
     def __init__(self, ledger, ttl: float | None = 60.0, size: int = 512):
         self.ledger = ledger
         self.cache = Cache(ttl, size)
-
-    # ---- inputs ------------------------------------------------------------
 
     def case(self, case_id: str):
         """The case (raises ``UnknownCase``)."""
@@ -143,90 +281,30 @@ class Views:
     def today(self, case_id: str) -> dt.date:
         return ladder.default_as_of(self.case(case_id))
 
-    def _memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
-        return self.cache.get(key, compute)
-
-    # ---- cases -------------------------------------------------------------
+    def _memo(self, name: str, case_id: str, fn: Callable, *args) -> Any:
+        return self.cache.get((name, case_id, *args), lambda: fn(self.case(case_id), self.acts(case_id), *args))
 
     def cases(self) -> list[dict[str, Any]]:
-        """Every case with its index today (and band) and its latest act."""
-        def compute():
-            out = []
-            counts = self.ledger.act_counts()
-            for case in self.ledger.cases():
-                acts = self.acts(case.id)
-                day = ladder.default_as_of(case)
-                index = measure.isolation_index(case, acts, day, day, "day").iloc[-1]
-                last = acts.sort_values(["day", "recorded_at"], kind="stable").iloc[-1] if len(acts) else None
-                out.append({
-                    "id": case.id, "name": case.name, "target": case.target, "target_name": reference.name(case.target),
-                    "start": case.start.isoformat(), "end": case.end.isoformat() if case.end else None,
-                    "acts": int(counts.get(case.id, 0)), "as_of": day.isoformat(),
-                    "index": round(float(index["index"]), 4), "index_low": round(float(index["low"]), 4),
-                    "index_high": round(float(index["high"]), 4),
-                    "last_act_date": last["date"] if last is not None else None,
-                    "last_act_actor": last["actor"] if last is not None else None,
-                    "last_act": last["act"] if last is not None else None,
-                    "last_act_description": last["description"] if last is not None else None,
-                    "last_act_source": last["source"] if last is not None else None,
-                })
-            return out
-
-        return self._memo(("cases",), compute)
+        return self.cache.get(("cases",), lambda: [case_summary(c, self.acts(c.id)) for c in self.ledger.cases()])
 
     def case_info(self, case_id: str) -> dict[str, Any]:
-        case = self.case(case_id)
-        info = case.to_dict()
-        info.pop("initial", None)
-        info["target_name"] = reference.name(case.target)
-        info["coalition_leader_name"] = reference.name(case.coalition_leader)
-        return info
-
-    # ---- status --------------------------------------------------------------
+        return case_info(self.case(case_id))
 
     def status(self, case_id: str, as_of: dt.date | None = None, known_on: dt.date | None = None) -> list[dict[str, Any]]:
-        """Every state's dyad on ``as_of`` (default: today or the case end), as flat records."""
-        as_of = as_of or self.today(case_id)
+        """Every state's dyad on ``as_of`` (default: today or the case end)."""
+        return self._memo("status", case_id, status_records, as_of or self.today(case_id), known_on)
 
-        def compute():
-            rows = records(ladder.status_frame(self.case(case_id), self.acts(case_id), as_of, known_on))
-            for row in rows:
-                row["as_of"] = as_of.isoformat()
-            return rows
+    def index(self, case_id: str, start=None, end=None, freq="month", scheme="equal", known_on=None):
+        return self._memo("index", case_id, index_records, start, end, freq, scheme, known_on)
 
-        return self._memo(("status", case_id, as_of, known_on), compute)
+    def cohesion(self, case_id: str, start=None, end=None, freq="month", scheme="equal", known_on=None):
+        return self._memo("cohesion", case_id, cohesion_records, start, end, freq, scheme, known_on)
 
-    # ---- measures --------------------------------------------------------------
+    def defections(self, case_id: str, as_of=None, known_on=None):
+        return self._memo("defections", case_id, defection_records, as_of, known_on)
 
-    def index(self, case_id: str, start: dt.date | None = None, end: dt.date | None = None, freq: str = "month",
-              scheme: str = "equal", known_on: dt.date | None = None) -> list[dict[str, Any]]:
-        """The isolation index per period with its sensitivity band (``measure.isolation_index``)."""
-        def compute():
-            frame = measure.isolation_index(self.case(case_id), self.acts(case_id), start, end, freq, scheme,
-                                            known_on=known_on)
-            return records(frame.round({"index": 4, "low": 4, "high": 4}))
-
-        return self._memo(("index", case_id, start, end, freq, scheme, known_on), compute)
-
-    def cohesion(self, case_id: str, start: dt.date | None = None, end: dt.date | None = None, freq: str = "month",
-                 scheme: str = "equal", known_on: dt.date | None = None) -> list[dict[str, Any]]:
-        """Coalition cohesion per period (``measure.cohesion``)."""
-        def compute():
-            frame = measure.cohesion(self.case(case_id), self.acts(case_id), start, end, freq, scheme, known_on=known_on)
-            return records(frame.round({"cohesion": 4}))
-
-        return self._memo(("cohesion", case_id, start, end, freq, scheme, known_on), compute)
-
-    def defections(self, case_id: str, as_of: dt.date | None = None, known_on: dt.date | None = None) -> list[dict[str, Any]]:
-        """Coalition members that stopped holding, with the act and its source (``measure.defections``)."""
-        return self._memo(("defections", case_id, as_of, known_on), lambda: records(
-            measure.defections(self.case(case_id), self.acts(case_id), as_of, known_on)))
-
-    def black_knights(self, case_id: str, as_of: dt.date | None = None, scheme: str = "equal",
-                      known_on: dt.date | None = None) -> list[dict[str, Any]]:
-        """States outside the coalition that supply what it withholds (``measure.black_knights``)."""
-        return self._memo(("knights", case_id, as_of, scheme, known_on), lambda: records(
-            measure.black_knights(self.case(case_id), self.acts(case_id), as_of, scheme, known_on=known_on)))
+    def black_knights(self, case_id: str, as_of=None, scheme="equal", known_on=None):
+        return self._memo("knights", case_id, knight_records, as_of, scheme, known_on)
 
     def compare(self, case_ids: list[str], align: str = "start", scheme: str = "equal") -> list[dict[str, Any]]:
         """Several cases' indices on one axis (``measure.compare``)."""
@@ -234,94 +312,34 @@ class Views:
             frame = measure.compare([(self.case(c), self.acts(c)) for c in case_ids], "month", align, scheme)
             return records(frame.round({"index": 4, "low": 4, "high": 4}))
 
-        return self._memo(("compare", tuple(case_ids), align, scheme), compute)
-
-    # ---- the map --------------------------------------------------------------
-
-    def map_frames(self, case_id: str, dates: list[dt.date] | None = None, known_on: dt.date | None = None) -> MapFrames:
-        """Levels of every counted state on the first day of every month from the case start, and today
-        (or the case end); or, with ``dates``, on each of those dates."""
-        def compute():
-            case, acts = self.case(case_id), self.acts(case_id)
-            end = ladder.default_as_of(case)
-            if dates is None:
-                panels = [ladder.component_panel(case, acts, case.start, end, "month", known_on)]
-                if panels[0].dates[-1].date() != end:
-                    panels.append(ladder.component_panel(case, acts, end, end, "day", known_on))
-            else:
-                panels = [ladder.component_panel(case, acts, d, d, "day", known_on) for d in sorted(set(dates))]
-            states = panels[-1].states
-            levels, hostile, days = [], [], []
-            for panel in panels:
-                lv = panel.frame("level").reindex(columns=states, fill_value=int(Level.NONE))
-                ho = panel.frame("hostile").reindex(columns=states, fill_value=0)
-                levels += lv.to_numpy(dtype=int).tolist()
-                hostile += ho.to_numpy(dtype=int).tolist()
-                days += [d.date().isoformat() for d in panel.dates]
-            return MapFrames(days, states, levels, hostile)
-
-        return self._memo(("map", case_id, tuple(dates) if dates else None, known_on), compute)
+        return self.cache.get(("compare", tuple(case_ids), align, scheme), compute)
 
     def map_payload(self, case_id: str) -> dict[str, Any]:
         """What the case page's map script needs: dates, states, names, levels, hostile flags, colours."""
         def compute():
-            frames = self.map_frames(case_id)
             case = self.case(case_id)
+            frames = map_frames(case, self.acts(case_id))
             return {
-                "case": case_id, "target": case.target, "dates": frames.dates, "states": frames.states,
-                "names": [reference.name(s) for s in frames.states], "levels": frames.levels,
-                "hostile": frames.hostile, "level_names": list(LEVEL_NAMES), "colours": list(geo.LEVEL_COLOURS),
-                "target_colour": geo.TARGET_COLOUR, "outside_colour": geo.OUTSIDE_COLOUR,
-                "target_name": reference.name(case.target),
+                "case": case_id, "target": case.target, "target_name": reference.name(case.target),
+                "dates": frames.dates, "states": frames.states, "names": [reference.name(s) for s in frames.states],
+                "levels": frames.levels, "hostile": frames.hostile, "level_names": list(LEVEL_NAMES),
+                "colours": list(geo.LEVEL_COLOURS), "target_colour": geo.TARGET_COLOUR,
+                "outside_colour": geo.OUTSIDE_COLOUR,
             }
 
-        return self._memo(("map-payload", case_id), compute)
+        return self.cache.get(("map", case_id), compute)
 
-    # ---- acts and states ----------------------------------------------------------
-
-    def act_records(self, case_id: str, actor: str | None = None, known_on: dt.date | None = None) -> list[dict[str, Any]]:
-        """Current acts in the exchange format (newest first), with the actor's name, revision and recording time."""
-        def compute():
-            acts = self.acts(case_id)
-            if actor:
-                acts = acts[acts["actor"] == actor]
-            if known_on:
-                acts = acts[[k <= known_on for k in acts["known_on"]]]
-            acts = acts.sort_values(["day", "actor", "act"], ascending=[False, True, True], kind="stable")
-            return [_act_record(row) for row in acts.itertuples(index=False)]
-
-        return self._memo(("acts", case_id, actor, known_on), compute)
+    def act_records(self, case_id: str, actor: str | None = None, known_on: dt.date | None = None):
+        return self.cache.get(("acts-records", case_id, actor, known_on),
+                              lambda: act_records(self.acts(case_id), actor, known_on))
 
     def state(self, case_id: str, iso3: str) -> dict[str, Any] | None:
-        """One dyad: its status today, its ladder history (each run at one level) and the acts that apply to it
-        (its own, and those of organizations that bind it). None when the case does not count the state."""
-        def compute():
-            case, acts = self.case(case_id), self.acts(case_id)
-            status = {row["state"]: row for row in self.status(case_id)}
-            if iso3 not in status:
-                return None
-            end = ladder.default_as_of(case)
-            steps = ladder._frame_steps(acts).get(iso3, [])  # the steps the ladder applies to this dyad
-            dates, levels, comps, _ = ladder.trajectory(case.initial_components(iso3), [s for s in steps if s.on <= end],
-                                                        case.start)
-            history: list[dict[str, Any]] = []
-            for day, level, comp in zip(dates, levels, comps):
-                if day > end:  # a contact that expires after today
-                    break
-                if history and (history[-1]["level"], history[-1]["hostile"]) == (level, comp.hostile):
-                    continue
-                if history:
-                    history[-1]["to"] = (day - dt.timedelta(days=1)).isoformat()
-                history.append({"from": day.isoformat(), "to": end.isoformat(), "level": int(level),
-                                "level_name": LEVEL_NAMES[int(level)], "hostile": bool(comp.hostile)})
-            ids = {s.act_id for s in steps}
-            applied = acts[acts["act_id"].isin(ids)].sort_values(["day", "act"], ascending=[False, True], kind="stable")
-            return {"state": iso3, "name": reference.name(iso3), "status": status[iso3], "history": history,
-                    "acts": [_act_record(row) for row in applied.itertuples(index=False)]}
+        return self._memo("state", case_id, lambda case, acts, code: state_detail(case, acts, code, self.status(case_id)),
+                          iso3)
 
-        return self._memo(("state", case_id, iso3), compute)
-
-    # ---- writes ---------------------------------------------------------------------
+    def forecast(self, case_id: str) -> list[dict[str, Any]] | None:
+        """FORECAST HOOK (see ``forecast_records``)."""
+        return forecast_records(self.case(case_id), self.acts(case_id))
 
     def import_acts(self, records_: list[dict], case: str | None = None):
         """Append acts with the importer's checks (``Ledger.import_records``); clears the cache."""
@@ -329,22 +347,3 @@ class Views:
             return self.ledger.import_records(records_, name="request", case=case)
         finally:
             self.cache.clear()
-
-    # ---- forecasts ------------------------------------------------------------------
-
-    def forecast(self, case_id: str) -> list[dict[str, Any]] | None:
-        """FORECAST HOOK: the forecast table of a case, or None while ``pariah.forecast`` is not built.
-
-        When it is, return its rows here (state, name, probability of reaching the case's level
-        within the horizon, with the interval) and the case page and the report show them.
-        """
-        return None
-
-
-def _act_record(row) -> dict[str, Any]:
-    return {
-        "case": row.case_id, "date": row.date, "actor": row.actor, "actor_name": reference.name(row.actor),
-        "act": row.act, "description": row.description, "source": row.source, "confidence": row.confidence,
-        "known_from": plain(row.known_from) or "", "id": row.act_id, "rev": int(row.rev),
-        "recorded_at": plain(pd.Timestamp(row.recorded_at).to_pydatetime()) if row.recorded_at is not None else None,
-    }

@@ -1,0 +1,220 @@
+"""The full case report: one self-contained HTML file, and the figures as files.
+
+The report holds, for one case: the world map of ladder levels at chosen dates,
+the isolation index with its sensitivity band, coalition cohesion with the
+defections and the black knights, the status of every state above ``none`` (or
+hostile) with its source, the acts with their sources, and a summary of the
+methods. Everything is inline (the maps and charts are SVG, the style a
+``<style>`` block): the file opens offline and runs no script at all; its own
+Content-Security-Policy forbids scripts and every outside load.
+
+>>> import pariah
+>>> from pariah.report import html
+>>> ledger = pariah.Ledger()
+>>> case = ledger.case("taliban-2021")
+>>> report = html.build(case, ledger.acts(case.id), map_dates=["2021-08-15", "2023-09-01"])
+>>> report.write_html("taliban.html")                       # doctest: +SKIP
+>>> report.write_figures("figures/", fmt="svg")             # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+from pariah import ladder, measure, reference
+from pariah.exceptions import PariahError
+
+#: The report's own policy: styles inline, images as data, nothing else (no script, no outside load).
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+FIGURE_FORMATS = ("png", "svg")
+
+
+@dataclasses.dataclass
+class Report:
+    """Everything one report shows, computed once; write it as HTML, as figure files, or both."""
+
+    case: Any
+    acts: pd.DataFrame | None
+    as_of: dt.date
+    known_on: dt.date | None
+    status: list[dict[str, Any]]
+    map_dates: list[dt.date]
+    generated: dt.datetime
+
+    # ---- computed parts (the library's answers, as records) -----------------------------
+
+    @property
+    def full(self) -> bool:
+        """False for a status-only report (made without the acts)."""
+        return self.acts is not None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {name: 0 for name in ladder.LEVEL_NAMES}
+        for row in self.status:
+            counts[row["level_name"]] += 1
+        return counts
+
+    def index_frame(self) -> pd.DataFrame:
+        return measure.isolation_index(self.case, self.acts, None, self.as_of, "month")
+
+    def cohesion_frame(self) -> pd.DataFrame:
+        return measure.cohesion(self.case, self.acts, None, self.as_of, "month")
+
+    def defections(self) -> list[dict[str, Any]]:
+        from pariah.web import views
+
+        return views.defection_records(self.case, self.acts, self.as_of)
+
+    def knights(self) -> list[dict[str, Any]]:
+        from pariah.web import views
+
+        return views.knight_records(self.case, self.acts, self.as_of)
+
+    def maps(self) -> list[dict[str, Any]]:
+        """One coloured map per chosen date: ``date``, ``svg``, ``counts``."""
+        from pariah.web import geo, views
+
+        frames = views.map_frames(self.case, self.acts, self.map_dates)
+        names = {s: reference.name(s) for s in frames.states}
+        out = []
+        for i, date in enumerate(frames.dates):
+            levels, hostile = frames.at(i)
+            counts = {name: 0 for name in ladder.LEVEL_NAMES}
+            for level in levels.values():
+                counts[ladder.LEVEL_NAMES[level]] += 1
+            svg = geo.map_svg(levels, hostile=hostile, target=self.case.target, names=names,
+                              title=f"{self.case.name}: ladder levels on {date}",
+                              note=f"pariah ledger, case {self.case.id}" + (f", known on {self.known_on}" if self.known_on else ""))
+            out.append({"date": date, "svg": svg, "counts": counts})
+        return out
+
+    # ---- output ----------------------------------------------------------------------
+
+    def write_html(self, path: str | Path) -> Path:
+        """Write the report as one HTML file (moved into place only when complete)."""
+        from markupsafe import Markup
+
+        from pariah.web import render, views
+
+        context: dict[str, Any] = dict(
+            root=None, case=views.case_info(self.case), as_of=self.as_of.isoformat(),
+            known_on=self.known_on.isoformat() if self.known_on else "", generated=self.generated.strftime("%Y-%m-%d %H:%M UTC"),
+            status=[r for r in self.status if r["level"] >= 2 or r["hostile"]], status_total=len(self.status),
+            counts=self.counts, full=self.full, csp=REPORT_CSP, css=Markup(render.static_text("pariah.css")),
+        )
+        if self.full:
+            index = self.index_frame()
+            cohesion = self.cohesion_frame()
+            defections = self.defections()
+            context.update(
+                maps=[dict(m, svg=Markup(m["svg"])) for m in self.maps()],
+                index_svg=Markup(self._chart("index", index)), cohesion_svg=Markup(self._chart("cohesion", cohesion, defections)),
+                now=views.records(index.tail(1))[0], first=views.records(index.head(1))[0],
+                cohesion_now=views.records(cohesion.tail(1))[0], defections=defections, knights=self.knights(),
+                acts=views.act_records(self.acts), forecast=views.forecast_records(self.case, self.acts),
+            )
+        page = render.render("report.html", **context)
+        return _write_text(Path(path), page)
+
+    def write_figures(self, folder: str | Path, fmt: str = "png") -> list[Path]:
+        """Write ``index.FMT``, ``cohesion.FMT`` (``pariah.report.figures``) and one ``map-DATE.svg`` per
+        chosen date into ``folder`` (created if needed); the maps are vector drawings, so always SVG."""
+        from pariah.report import figures
+
+        if fmt not in FIGURE_FORMATS:
+            raise PariahError(f"figure format {fmt!r}: expected png or svg")
+        if not self.full:
+            raise PariahError("figures need the case's acts; build the report with them")
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = [
+            figures.plot_index(self.index_frame(), self.case, folder / f"index.{fmt}", self.acts),
+            figures.plot_cohesion(self.cohesion_frame(), self.case, folder / f"cohesion.{fmt}",
+                                  measure.defections(self.case, self.acts, self.as_of)),
+        ]
+        for m in self.maps():
+            paths.append(_write_text(folder / f"map-{m['date']}.svg", m["svg"]))
+        return paths
+
+    def _chart(self, kind: str, frame: pd.DataFrame, defections: list[dict[str, Any]] | None = None) -> str:
+        """A figure of ``pariah.report.figures`` as inline SVG markup (text kept as text)."""
+        import matplotlib
+
+        from pariah.report import figures
+
+        with tempfile.TemporaryDirectory() as tmp, matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": kind}):
+            path = Path(tmp) / f"{kind}.svg"
+            if kind == "index":
+                figures.plot_index(frame, self.case, path, self.acts)
+            else:
+                figures.plot_cohesion(frame, self.case, path, pd.DataFrame(defections or [],
+                                                                           columns=["state", "date"]))
+            text = path.read_text(encoding="utf-8")
+        return text[text.index("<svg"):]
+
+
+def build(case, acts: pd.DataFrame | None, *, as_of: str | dt.date | None = None, known_on: str | dt.date | None = None,
+          map_dates: Iterable[str | dt.date] | None = None, status: pd.DataFrame | None = None) -> Report:
+    """Gather a case's report.
+
+    ``acts``: the case's current acts (``Ledger.acts``); None gives a status-only report.
+    ``as_of``: the report's date (default: today or the case end). ``known_on``: only acts public by
+    then, for every part of the report. ``map_dates``: the dates of the maps (default: the start,
+    the middle of the period and ``as_of``). ``status``: a status frame already computed for ``as_of``.
+    """
+    from pariah.web import views
+
+    as_of_d = _date(as_of, "as_of") or ladder.default_as_of(case)
+    known = _date(known_on, "known_on")
+    if acts is not None and known is not None:
+        acts = acts[[k <= known for k in acts["known_on"]]].reset_index(drop=True)
+    if map_dates:
+        dates = sorted({_date(d, "map date") for d in map_dates})
+        outside = [d for d in dates if d < case.start or d > as_of_d]
+        if outside:
+            raise PariahError(f"map date {outside[0]}: outside the case period {case.start} to {as_of_d}; "
+                              "choose dates in it")
+    else:
+        middle = case.start + (as_of_d - case.start) / 2
+        dates = sorted({case.start, middle.replace(day=1) if middle.replace(day=1) > case.start else middle, as_of_d})
+    if status is not None:
+        rows = views.records(status)
+        for row in rows:
+            row.setdefault("as_of", as_of_d.isoformat())
+    elif acts is not None:
+        rows = views.status_records(case, acts, as_of_d)
+    else:
+        raise PariahError("a report needs the case's acts or its status")
+    return Report(case, acts, as_of_d, known, rows, dates, dt.datetime.now(dt.timezone.utc))
+
+
+def case_report(case, acts: pd.DataFrame, path: str | Path, **options) -> Path:
+    """Write the full report of a case to ``path`` (see ``build`` for the options)."""
+    return build(case, acts, **options).write_html(path)
+
+
+def _date(value, name: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    try:
+        return ladder.to_date(value)
+    except PariahError as e:
+        raise PariahError(f"{name}: {e}") from None
+
+
+def _write_text(path: Path, text: str) -> Path:
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return path
