@@ -134,3 +134,10 @@ def test_cascade_matches_the_model_hazard_in_its_first_month(ledger):
     expected = model.predict_hazard(X)
     got = 1 / (1 + np.exp(-cm.logits(cm.start_moved[None, :], 0)[0]))
     assert np.abs(expected - got).max() < 1e-6
+
+
+def test_backtest_of_a_case_with_nobody_at_risk_is_one_clear_error(ledger):
+    from pariah.exceptions import PariahError
+
+    with pytest.raises(PariahError, match="no cutoff of russia-2022 could be scored"):
+        forecast.backtest(ledger, "russia-2022", [D(2023, 1, 1)], 12, "ambassadors")

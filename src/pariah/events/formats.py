@@ -23,6 +23,7 @@ a check gets a ``problem`` (``field: message``) instead of being dropped.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import gzip
 import json
 import re
@@ -243,30 +244,33 @@ def _problem(*checks):
     return ibis.cases(*checks, else_=ibis.null("string"))
 
 
-def _ymd(date_text, compact: bool):
-    """Year, month and day of ``YYYYMMDD`` (compact) or ``YYYY-MM-DD`` text as integers, and whether it is a real date."""
-    import ibis
+#: Every month and day of a leap year, as MMDD text (a real date's month and day is one of them).
+_MMDD = tuple(sorted({(dt.date(2024, 1, 1) + dt.timedelta(days=i)).strftime("%m%d") for i in range(366)}))
 
+
+def _date_ok(date_text, compact: bool):
+    """Whether ``YYYYMMDD`` (compact) or ``YYYY-MM-DD`` text is a real date (cheap enough for every row)."""
     if compact:
-        shape = date_text.length() == 8
-        number = date_text.try_cast("int64")
-        y, m, d = number // 10000, number // 100 % 100, number % 100
+        shape = (date_text.length() == 8) & date_text.try_cast("int64").notnull() & ~date_text.contains("-")
+        mmdd = date_text.substr(4, 4)
     else:
-        shape = (date_text.length() == 10) & (date_text.substr(4, 1) == "-") & (date_text.substr(7, 1) == "-")
-        y, m, d = (date_text.substr(0, 4).try_cast("int64"), date_text.substr(5, 2).try_cast("int64"),
-                   date_text.substr(8, 2).try_cast("int64"))
-    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
-    days = ibis.cases((m == 2, ibis.ifelse(leap, 29, 28)), (m.isin([4, 6, 9, 11]), 30), else_=31)
-    ok = (shape & y.between(1000, 9999) & m.between(1, 12) & d.between(1, 31) & (d <= days)).fill_null(False)
-    return y, m, d, ok
+        shape = ((date_text.length() == 10) & (date_text.substr(4, 1) == "-") & (date_text.substr(7, 1) == "-")
+                 & (date_text.substr(0, 4) + date_text.substr(5, 2) + date_text.substr(8, 2)).try_cast("int64").notnull())
+        mmdd = date_text.substr(5, 2) + date_text.substr(8, 2)
+    year = date_text.substr(0, 4).try_cast("int64")
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    return (shape & mmdd.isin(list(_MMDD)) & ((mmdd != "0229") | leap)).fill_null(False)
 
 
 def _day(date_text, compact: bool):
     import ibis
 
-    y, m, d, ok = _ymd(date_text, compact)
-    return ibis.ifelse(ok, ibis.date(ibis.ifelse(ok, y, 2000), ibis.ifelse(ok, m, 1), ibis.ifelse(ok, d, 1)),
-                       ibis.null("date"))
+    ok = _date_ok(date_text, compact)
+    if compact:
+        iso = date_text.substr(0, 4) + "-" + date_text.substr(4, 2) + "-" + date_text.substr(6, 2)
+    else:
+        iso = date_text
+    return ibis.ifelse(ok, iso.try_cast("date"), ibis.null("date"))
 
 
 def _score(text):
@@ -379,7 +383,7 @@ def _normalize_gdelt(t, layout: Layout):
     id_ok = (event_id.length() > 0) & event_id.try_cast("int64").notnull() & ~event_id.contains(" ")
     problem = ibis.coalesce(t["_structural"], _problem(
         (_bad(id_ok.fill_null(False)), ibis.literal("GLOBALEVENTID: expected digits, found '") + event_id + "'"),
-        (_bad(_ymd(s["SQLDATE"], True)[3]), ibis.literal("SQLDATE: bad date '") + s["SQLDATE"] + "', expected YYYYMMDD"),
+        (_bad(_date_ok(s["SQLDATE"], True)), ibis.literal("SQLDATE: bad date '") + s["SQLDATE"] + "', expected YYYYMMDD"),
         *_cameo_checks(s["EventCode"], s["EventRootCode"], s["GoldsteinScale"], "EventCode", "EventRootCode",
                        "GoldsteinScale"),
         (~s["QuadClass"].isin(["1", "2", "3", "4"]),
@@ -405,7 +409,7 @@ def _normalize_icews(t, countries: dict[str, str]):
     id_ok = (event_id.length() > 0) & event_id.try_cast("int64").notnull() & ~event_id.contains(" ")
     problem = ibis.coalesce(t["_structural"], _problem(
         (_bad(id_ok.fill_null(False)), ibis.literal("Event ID: expected digits, found '") + event_id + "'"),
-        (_bad(_ymd(s["Event Date"], False)[3]),
+        (_bad(_date_ok(s["Event Date"], False)),
          ibis.literal("Event Date: bad date '") + s["Event Date"] + "', expected YYYY-MM-DD"),
         *_cameo_checks(code, root, s["Intensity"], "CAMEO Code", None, "Intensity"),
     ))
@@ -426,7 +430,7 @@ def _plover_checks(event, date_text, event_name: str, date_name: str):
 
     categories = list(codes.plover()["category"])
     return [
-        (_bad(_ymd(date_text.substr(0, 10), False)[3]),
+        (_bad(_date_ok(date_text.substr(0, 10), False)),
          ibis.literal(f"{date_name}: bad date '") + date_text + "', expected YYYY-MM-DD"),
         (~event.isin(categories), ibis.literal(f"{event_name}: unknown PLOVER category '") + event + "'"),
     ]

@@ -191,6 +191,9 @@ def backtest(ledger, case_id: str, cutoffs=None, horizon: int = 12, level=None, 
         index = [truth.states.index(s) for s in world.states]
         reached = (truth.level_valid[window][:, index] >= int(target)).any(axis=0) if window.any() else np.zeros(len(index), bool)
         y = reached[at_risk].astype(float)
+        if not len(y):
+            per.append({"cutoff": cutoff.isoformat(), "skipped": f"no state below {target.label} at the cutoff"})
+            continue
         clim = np.full(len(y), 1 - (1 - model.base_rate_) ** horizon)
         ps.append(p[at_risk]); ys.append(y); clims.append(clim); refs.append(p_ref[at_risk])
         per.append({"cutoff": cutoff.isoformat(), **score(p[at_risk], y, clim, p_ref[at_risk])})
