@@ -179,30 +179,46 @@ def _blank_lines(path: Path) -> list[int]:
         return [n for n, line in enumerate(f, start=1) if line in (b"\n", b"\r\n")]
 
 
+#: Spark's own logging: errors only (its warnings about local host names and native libraries are noise here).
+LOG4J = """rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex
+"""
+
+
 class SparkEngine:
     name = "spark"
 
     def __init__(self, master: str | None = None):
-        try:
-            import ibis
-            from pyspark.sql import SparkSession
-        except ImportError:
-            raise EngineUnavailable("the Spark engine needs PySpark: pip install 'pariah[spark]'") from None
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+            warnings.simplefilter("ignore")  # PySpark warns about pandas versions it has not been tested with
+            try:
+                import ibis
+                from pyspark.sql import SparkSession
+            except ImportError:
+                raise EngineUnavailable("the Spark engine needs PySpark: pip install 'pariah[spark]'") from None
+            self._logs = tempfile.TemporaryDirectory(prefix="pariah-spark-")
             active = SparkSession.getActiveSession()
             if active is not None and (master is None or active.sparkContext.master == master):
                 self.spark, self._owned = active, False
             else:
+                log4j = Path(self._logs.name) / "log4j2.properties"
+                log4j.write_text(LOG4J, encoding="utf-8")
                 try:
                     self.spark = (SparkSession.builder.master(master or "local[*]").appName("pariah")
                                   .config("spark.ui.enabled", "false")
+                                  .config("spark.ui.showConsoleProgress", "false")
                                   .config("spark.sql.shuffle.partitions", "8")
                                   .config("spark.sql.session.timeZone", "UTC")
+                                  .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={log4j.as_uri()}")
                                   .getOrCreate())
                 except Exception as e:
-                    raise EngineUnavailable(f"cannot start Spark ({master or 'local[*]'}): "
-                                            f"{str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}; "
+                    first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+                    raise EngineUnavailable(f"cannot start Spark ({master or 'local[*]'}): {first}; "
                                             "Spark needs Java 17 or later on the PATH") from None
                 self._owned = True
             self.spark.sparkContext.setLogLevel("ERROR")
@@ -279,6 +295,7 @@ class SparkEngine:
                 self.spark.catalog.dropTempView(table.name)
         if self._owned:
             self.spark.stop()
+        self._logs.cleanup()
 
     def __enter__(self):
         return self

@@ -37,7 +37,9 @@ def select(norm, target: str, states: list[str], finish):
     ``norm``: a file's normalized rows (``formats.normalize``); ``finish``: the
     format's typing of kept rows (``formats.finish``). Returns one row per kept row
     (``_key`` = its ``_row``) plus one row (``_key`` = -1) standing for all the
-    others; ``rows`` counts the rows each stands for. Grouping rather than filtering
+    others; ``rows`` counts the rows each stands for. Kept rows are the malformed
+    ones (``problem``), the dyadic events (``direction`` and ``state``) and other
+    events naming the target (neither). Grouping rather than filtering
     lets one scan give both; only cheap checks run on every row, the rest on the
     rows kept.
     """
@@ -59,8 +61,7 @@ def select(norm, target: str, states: list[str], finish):
                            else_=ibis.null("string"))
     state = ibis.cases((ok & to_target, t.a1_country), (ok & from_target, t.a2_country), else_=ibis.null("string"))
     out = t.mutate(direction=direction, state=state, month=t.day.truncate("M").cast("date"))
-    return out.filter((out._key == -1) | out.problem.notnull() | out.direction.notnull()).select(
-        "_key", "rows", "last_row", *(c for c in KEPT if c != "_row"))
+    return out.select("_key", "rows", "last_row", *(c for c in KEPT if c != "_row"))
 
 
 def monthly(dyads):

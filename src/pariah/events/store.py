@@ -176,7 +176,7 @@ def _scan(engine, layout: formats.Layout, target: str, states: list[str]) -> _Sc
         countries = formats.resolve_countries(engine.fetch(names.distinct())["value"].dropna())
     norm = formats.normalize(layout, raw, countries)
     grouped = engine.fetch(pipeline.select(norm, target, states, lambda t: formats.finish(layout, t)))
-    kept = grouped[grouped["_key"] != -1]
+    kept = grouped[(grouped["_key"] != -1) & (grouped["problem"].notna() | grouped["direction"].notna())]
     structural = engine.structural(layout) if layout.records is None else []
     bad = kept[kept["problem"].notna()].sort_values("_key")
     rows = [int(r) for r in bad["_key"]]
@@ -249,11 +249,25 @@ def _insert_events(conn: Connection, target: str, dataset: str, dyads: pd.DataFr
     new = dyads[~dyads["event_id"].isin(held)]
     if new.empty:
         return 0
-    records = new.assign(target=target, dataset=dataset).astype(object)
-    records = records.where(records.notna(), None).to_dict("records")
-    for start in range(0, len(records), 20_000):
-        conn.execute(insert(events), records[start:start + 20_000])
-    return len(records)
+    _bulk_insert(conn, events, new.assign(target=target, dataset=dataset))
+    return len(new)
+
+
+def _bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
+    """Insert a DataFrame's rows with one executemany per batch (dates as ISO text on SQLite)."""
+    names = list(frame.columns)
+    columns = {}
+    for name in names:
+        values = frame[name].astype(object).where(frame[name].notna(), None)
+        if conn.dialect.name == "sqlite" and isinstance(table.c[name].type, Date):
+            values = values.map(lambda d: d.isoformat() if d is not None else None)
+        columns[name] = values.tolist()
+    rows = list(zip(*(columns[n] for n in names)))
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (f'INSERT INTO {table.name} ({", ".join(chr(34) + n + chr(34) for n in names)}) '
+           f'VALUES ({", ".join([mark] * len(names))})')
+    for start in range(0, len(rows), 50_000):
+        conn.exec_driver_sql(sql, rows[start:start + 50_000])
 
 
 def _held_events(conn: Connection, target: str, dataset: str, months: list[dt.date]) -> pd.DataFrame:
@@ -283,10 +297,8 @@ def _refresh(conn: Connection, engine, target: str, dataset: str, months: list[d
         for t in (event_months, event_categories):
             conn.execute(delete(t).where(t.c.target == target, t.c.dataset == dataset, t.c.month.in_(chunk)))
     for t, frame in ((event_months, monthly), (event_categories, counts)):
-        if frame.empty:
-            continue
-        frame = frame.assign(target=target, dataset=dataset).astype(object)
-        conn.execute(insert(t), frame.where(frame.notna(), None).to_dict("records"))
+        if not frame.empty:
+            _bulk_insert(conn, t, frame.assign(target=target, dataset=dataset))
 
 
 # ---- reading -------------------------------------------------------------------------

@@ -24,7 +24,19 @@ from pariah.exceptions import PariahError
 from pariah.ledger.schema import EXCHANGE_COLUMNS
 from pariah.web.views import MISSING, Views
 
-DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+import re
+
+#: What a date parameter accepts, exactly: a real calendar date, a month or a year (years 1000-9999 for
+#: the last two). The OpenAPI schema says the same (``DATE_SCHEMA``), so that every value the schema
+#: allows is answered and every other one is a 422.
+_DATE_FORMS = (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), re.compile(r"[1-9][0-9]{3}-(0[1-9]|1[0-2])"),
+               re.compile(r"[1-9][0-9]{3}"))
+DATE_SCHEMA = {"anyOf": [{"type": "string", "format": "date"},
+                         {"type": "string", "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"},
+                         {"type": "string", "pattern": "^[1-9][0-9]{3}$"}]}
+DATE_PARAMETERS = ("as_of", "known_on", "from", "to")
+#: One to MAX_COMPARE case ids, separated by commas.
+CASES_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}(,[a-z0-9][a-z0-9-]{1,62}){0,7}$"
 MAX_BODY = 8 * 1024 * 1024
 MAX_COMPARE = 8
 
@@ -245,10 +257,10 @@ class Align(str, Enum):
 
 
 CasePath = Annotated[str, Path(description="Case id, e.g. taliban-2021 (GET /api/cases lists them).", max_length=64)]
-AsOf = Annotated[Optional[str], Query(pattern=DATE_PATTERN, description="Valid time: the world on this date (YYYY-MM-DD, YYYY-MM or YYYY; default: today or the case end).")]
-KnownOn = Annotated[Optional[str], Query(pattern=DATE_PATTERN, description="Knowledge time: only acts public by this date.")]
-From = Annotated[Optional[str], Query(alias="from", pattern=DATE_PATTERN, description="First date (default: the case start).")]
-To = Annotated[Optional[str], Query(alias="to", pattern=DATE_PATTERN, description="Last date (default: today or the case end).")]
+AsOf = Annotated[Optional[str], Query(max_length=10, description="Valid time: the world on this date (YYYY-MM-DD, YYYY-MM or YYYY; default: today or the case end).")]
+KnownOn = Annotated[Optional[str], Query(max_length=10, description="Knowledge time: only acts public by this date (YYYY-MM-DD, YYYY-MM or YYYY).")]
+From = Annotated[Optional[str], Query(alias="from", max_length=10, description="First date (default: the case start; earlier dates are clipped to it).")]
+To = Annotated[Optional[str], Query(alias="to", max_length=10, description="Last date (default and latest: today or the case end); a 'to' before 'from' gives no rows.")]
 FreqQ = Annotated[Freq, Query(description="One value per day, month or quarter.")]
 SchemeQ = Annotated[Scheme, Query(alias="weights", description="Weighting scheme.")]
 
@@ -257,8 +269,10 @@ def day(value: str | None, name: str) -> dt.date | None:
     """A query date (any precision) as a date; 422 with the parameter's name when bad."""
     from pariah.ladder import to_date
 
-    if value is None or value == "":
+    if value is None:
         return None
+    if not any(form.fullmatch(value) for form in _DATE_FORMS):
+        raise HTTPProblem(422, f"{name}: bad date {value!r}: expected YYYY-MM-DD, YYYY-MM or YYYY")
     try:
         return to_date(value)
     except PariahError as e:
@@ -266,10 +280,7 @@ def day(value: str | None, name: str) -> dt.date | None:
 
 
 def period(start: str | None, end: str | None) -> tuple[dt.date | None, dt.date | None]:
-    a, b = day(start, "from"), day(end, "to")
-    if a and b and b < a:
-        raise HTTPProblem(422, f"to: {b} is before from {a}; give a 'to' on or after 'from'")
-    return a, b
+    return day(start, "from"), day(end, "to")
 
 
 def views_of(request: Request) -> Views:
@@ -381,7 +392,7 @@ async def api_state(request: Request, case: CasePath,
 @router.get("/compare", response_model=list[CompareRow], responses=ERRORS, tags=["measures"],
             summary="Several cases' indices on one axis")
 async def api_compare(request: Request,
-                      cases: Annotated[str, Query(max_length=600, description="Comma-separated case ids, e.g. taliban-2021,taliban-1996.")],
+                      cases: Annotated[str, Query(pattern=CASES_PATTERN, description=f"One to {MAX_COMPARE} case ids separated by commas, e.g. taliban-2021,taliban-1996.")],
                       align: Annotated[Align, Query(description="start: months since each start; calendar: dates.")] = Align.start,
                       weights: SchemeQ = Scheme.equal):
     ids = case_list(cases)

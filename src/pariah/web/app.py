@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pariah.exceptions import ImportRejected, PariahError, UnknownCase
 from pariah.web import api, geo, render
-from pariah.web.api import DATE_PATTERN, HTTPProblem, case_list, day
+from pariah.web.api import HTTPProblem, case_list, day
 from pariah.web.views import MISSING, Views
 
 log = logging.getLogger("pariah.web")
@@ -89,6 +89,7 @@ def create_app(ledger, *, write_token: str | None = None, cache_seconds: float |
         docs_url=None,
         redoc_url=None,
     )
+    app.openapi = lambda: _openapi(app)
     app.state.views = Views(ledger, ttl=cache_seconds)
     app.state.write_token = write_token or None
     app.add_middleware(SecurityHeaders)
@@ -98,6 +99,21 @@ def create_app(ledger, *, write_token: str | None = None, cache_seconds: float |
     _assets(app)
     _pages(app)
     return app
+
+
+def _openapi(app: FastAPI) -> dict:
+    """FastAPI's schema, with every date parameter described exactly as ``api.day`` checks it."""
+    if app.openapi_schema is None:
+        from fastapi.openapi.utils import get_openapi
+
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    if parameter["name"] in api.DATE_PARAMETERS:
+                        parameter["schema"] = dict(api.DATE_SCHEMA, title=parameter["schema"].get("title", parameter["name"]))
+        app.openapi_schema = schema
+    return app.openapi_schema
 
 
 # ---- errors ----------------------------------------------------------------------
@@ -189,7 +205,7 @@ async def _cached_page(request: Request, key: tuple, build: Callable[[], str]) -
     return HTMLResponse(page)
 
 
-PageDate = Annotated[Optional[str], Query(pattern=DATE_PATTERN)]
+PageDate = Annotated[Optional[str], Query(max_length=10)]
 
 
 def _pages(app: FastAPI) -> None:
