@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import json
+import re
 from enum import Enum
 from typing import Annotated, Any, Callable, Optional
 
@@ -21,10 +22,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from pariah.exceptions import PariahError
+from pariah.ladder import ACTS
 from pariah.ledger.schema import EXCHANGE_COLUMNS
 from pariah.web.views import MISSING, Views
 
-import re
 
 #: What a date parameter accepts, exactly: a real calendar date, a month or a year (years 1000-9999 for
 #: the last two). The OpenAPI schema says the same (``DATE_SCHEMA``), so that every value the schema
@@ -221,12 +222,22 @@ _ACT_DOCS = {
     "known_from": "date the act became public; defaults to date",
     "id": "stable id; derived from case, date, actor and act when absent",
 }
+_ACT_TYPES = {
+    "date": {"type": "string"},
+    "actor": {"type": "string"},
+    "act": {"type": "string", "enum": list(ACTS)},
+    "description": {"type": "string"},
+    "source": {"type": "string"},
+    "confidence": {"anyOf": [{"type": "string", "enum": ["high", "medium", "low", ""]}, {"type": "null"}]},
+}
 ACT_SCHEMA = {
     "type": "object",
     "title": "Act",
-    "description": "One act in the exchange format's columns; every value is a string.",
-    "properties": {c: ({"type": "string"} if c in ("date", "actor", "act", "description", "source")
-                       else {"type": ["string", "null"]}) | {"description": _ACT_DOCS[c]} for c in EXCHANGE_COLUMNS},
+    "description": "One act in the exchange format's columns; every value is a string. The importer checks the "
+                   "rest (an existing case, a known actor, real dates, no duplicate ids) and rejects the whole "
+                   "request on any problem.",
+    "properties": {c: _ACT_TYPES.get(c, {"type": ["string", "null"]}) | {"description": _ACT_DOCS[c]}
+                   for c in EXCHANGE_COLUMNS},
     "required": ["date", "actor", "act", "description", "source"],
     "additionalProperties": False,
 }

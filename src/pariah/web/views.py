@@ -143,25 +143,44 @@ def status_records(case, acts: pd.DataFrame, as_of: dt.date, known_on: dt.date |
     return rows
 
 
+def clip(case, start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
+    """A period within the case's: from its start (or later) to today or its end (or earlier)."""
+    first, last = case.start, ladder.default_as_of(case)
+    return max(start or first, first), min(end or last, last)
+
+
 def index_records(case, acts, start=None, end=None, freq="month", scheme="equal", known_on=None) -> list[dict[str, Any]]:
-    """The isolation index per period with its sensitivity band (``measure.isolation_index``)."""
+    """The isolation index per period with its sensitivity band (``measure.isolation_index``), within the
+    case period; no rows when ``end`` is before ``start``."""
+    start, end = clip(case, start, end)
+    if end < start:
+        return []
     frame = measure.isolation_index(case, acts, start, end, freq, scheme, known_on=known_on)
     return records(frame.round({"index": 4, "low": 4, "high": 4}))
 
 
 def cohesion_records(case, acts, start=None, end=None, freq="month", scheme="equal", known_on=None) -> list[dict[str, Any]]:
-    """Coalition cohesion per period (``measure.cohesion``)."""
+    """Coalition cohesion per period (``measure.cohesion``), within the case period."""
+    start, end = clip(case, start, end)
+    if end < start:
+        return []
     return records(measure.cohesion(case, acts, start, end, freq, scheme, known_on=known_on).round({"cohesion": 4}))
 
 
 def defection_records(case, acts, as_of=None, known_on=None) -> list[dict[str, Any]]:
-    """Coalition members that stopped holding, with the act and its source (``measure.defections``)."""
+    """Coalition members that stopped holding by ``as_of`` (clipped to the case period), with the act
+    and its source (``measure.defections``)."""
+    _, as_of = clip(case, None, as_of)
+    if as_of < case.start:
+        return []
     return records(measure.defections(case, acts, as_of, known_on))
 
 
 def knight_records(case, acts, as_of=None, scheme="equal", known_on=None) -> list[dict[str, Any]]:
-    """States outside the coalition that supply what it withholds (``measure.black_knights``)."""
-    return records(measure.black_knights(case, acts, as_of, scheme, known_on=known_on))
+    """States outside the coalition that supply what it withholds on ``as_of`` (clipped to the case
+    period; ``measure.black_knights``)."""
+    first, last = clip(case, as_of, as_of)
+    return records(measure.black_knights(case, acts, min(first, ladder.default_as_of(case)), scheme, known_on=known_on))
 
 
 def map_frames(case, acts, dates: list[dt.date] | None = None, known_on: dt.date | None = None,
