@@ -141,3 +141,21 @@ def test_backtest_of_a_case_with_nobody_at_risk_is_one_clear_error(ledger):
 
     with pytest.raises(PariahError, match="no cutoff of russia-2022 could be scored"):
         forecast.backtest(ledger, "russia-2022", [D(2023, 1, 1)], 12, "ambassadors")
+
+
+def test_engagement_covariate_sees_the_month_before(ledger):
+    from pariah.forecast.world import DEFAULT_FEATURES, FEATURES, features_at
+
+    case = ledger.case("taliban-2021")
+    frame = pd.DataFrame({"state": ["PAK", "PAK", "IRN"], "month": [D(2023, 12, 1), D(2024, 1, 1), D(2024, 1, 1)],
+                          "engagement": [2.0, 3.0, 1.5]})
+    world = build(case, ledger.acts("taliban-2021", known_on=D(2024, 2, 1)), until=D(2024, 2, 1), engagement=frame)
+    t = len(world.months) - 1  # 2024-02-01 sees January
+    X = features_at(world, t, world.level_known[t] >= 4, np.zeros(len(world.states)))
+    column = X[:, FEATURES.index("engagement")]
+    assert column[world.states.index("PAK")] == 3.0 and column[world.states.index("IRN")] == 1.5
+    assert column[world.states.index("USA")] == 0.0
+    assert X[:, FEATURES.index("engagement")].shape == (len(world.states),)
+    assert "engagement" not in DEFAULT_FEATURES
+    model = HazardModel(4, n_bootstrap=0, features=FEATURES).fit([world])
+    assert len(model.coef_) == len(FEATURES)

@@ -351,6 +351,7 @@ def forecast_(ctx: typer.Context, case: str = typer.Argument(..., help="Case id.
               bootstrap: int = typer.Option(20, "--bootstrap", min=0, max=500, help="Bootstrap fits for the 80% intervals."),
               seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
               coefficients: bool = typer.Option(False, "--coefficients", help="Show the fitted model's coefficients instead."),
+              engagement: bool = typer.Option(False, "--engagement", help="Add the event-data engagement covariate ('pariah events')."),
               fmt: Fmt = FormatOption):
     """Who is likely to reach a level next: probability within the horizon, 80% interval, drivers."""
     from pariah import forecast as fc
@@ -360,11 +361,11 @@ def forecast_(ctx: typer.Context, case: str = typer.Argument(..., help="Case id.
     c = ledger.case(case)
     day = _date(as_of, "--as-of") or default_as_of(c)
     if coefficients:
-        model = fc.fit(ledger, day, level or c.level, bootstrap, seed)
+        model = fc.fit(ledger, day, level or c.level, bootstrap, seed, engagement=engagement)
         emit(model.summary().round({"coef": 4, "low": 4, "high": 4, "odds_ratio": 4}), fmt,
              f"hazard model as of {day}: {model.events_} moves in {model.n_} state-months")
         return
-    rows = fc.forecast(ledger, case, day, horizon, level, bootstrap, seed)
+    rows = fc.forecast(ledger, case, day, horizon, level, bootstrap, seed, engagement=engagement)
     emit(rows.round({"p": 4, "p_low": 4, "p_high": 4}), fmt, f"{case}: within {horizon} months of {day}",
          table_columns=["state", "name", "p", "p_low", "p_high", "current_level", "drivers"])
 
@@ -397,12 +398,14 @@ def backtest(ctx: typer.Context, case: str = typer.Option(..., "--case", help="C
              rolling: bool = typer.Option(False, "--rolling", help="A cutoff every 6 months."),
              horizon: int = typer.Option(12, "--horizon", min=1, max=240, help="Months ahead."),
              level: Optional[str] = typer.Option(None, "--level", help="Target level (default: the case's)."),
+             engagement: bool = typer.Option(False, "--engagement", help="Add the event-data engagement covariate."),
              fmt: Fmt = FormatOption):
     """Score forecasts made on what was known at each cutoff against what happened."""
     from pariah import forecast as fc
 
     ledger = _ledger(ctx)
-    result = fc.backtest(ledger, case, [_date(c, "--cutoff") for c in cutoff], horizon, level, rolling)
+    result = fc.backtest(ledger, case, [_date(c, "--cutoff") for c in cutoff], horizon, level, rolling,
+                         engagement=engagement)
     if fmt == Fmt.json:
         sys.stdout.write(json.dumps(result, indent=1) + "\n")
         return

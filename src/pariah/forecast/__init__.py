@@ -20,13 +20,14 @@ import pandas as pd
 from pariah import reference
 from pariah.exceptions import PariahError
 from pariah.forecast.hazard import HazardModel
-from pariah.forecast.world import FEATURES, PEER_FEATURES, World, build, case_rate, features_at, months_at_level
+from pariah.forecast.world import (DEFAULT_FEATURES, FEATURES, PEER_FEATURES, World, build, case_rate, features_at,
+                                   months_at_level)
 from pariah.ladder import Level, default_as_of, parse_level, to_date
 
 __all__ = ["HazardModel", "backtest", "fit", "forecast", "scenario", "training_worlds"]
 
 
-def training_worlds(ledger, as_of: dt.date, cases: list[str] | None = None) -> list[World]:
+def training_worlds(ledger, as_of: dt.date, cases: list[str] | None = None, engagement: bool = False) -> list[World]:
     """Every case that had begun by ``as_of``, as known on ``as_of``."""
     worlds = []
     for case in ledger.cases():
@@ -34,8 +35,26 @@ def training_worlds(ledger, as_of: dt.date, cases: list[str] | None = None) -> l
             continue
         if case.start >= as_of:
             continue
-        worlds.append(build(case, ledger.acts(case.id, known_on=as_of), until=as_of))
+        worlds.append(_world(ledger, case, as_of, engagement))
     return worlds
+
+
+def _world(ledger, case, as_of: dt.date, engagement: bool) -> World:
+    return build(case, ledger.acts(case.id, known_on=as_of), until=as_of,
+                 engagement=_engagement(ledger, case, as_of) if engagement else None)
+
+
+def _engagement(ledger, case, as_of: dt.date) -> pd.DataFrame | None:
+    """Event-data engagement of a case's states up to ``as_of``, or None where no event data are loaded."""
+    try:
+        from pariah.events import engagement
+    except ImportError:
+        return None
+    try:
+        frame = engagement(ledger, case.id, end=as_of)
+    except PariahError:
+        return None
+    return frame[[m < as_of.replace(day=1) for m in frame["month"]]] if len(frame) else frame
 
 
 #: The inverse penalty of the fit, chosen by rolling backtests (docs/METHODS.md).
@@ -43,11 +62,14 @@ C = 0.01
 
 
 def fit(ledger, as_of=None, level="ambassadors", n_bootstrap: int = 20, seed: int = 0,
-        features: tuple[str, ...] = FEATURES, cases: list[str] | None = None, C: float = C) -> HazardModel:
-    """The hazard model fitted on what was known on ``as_of`` (default: today)."""
+        features: tuple[str, ...] | None = None, cases: list[str] | None = None, C: float = C,
+        engagement: bool = False) -> HazardModel:
+    """The hazard model fitted on what was known on ``as_of`` (default: today). With ``engagement``
+    the event-data engagement covariate is added (cases without event data get 0)."""
     as_of = to_date(as_of) or dt.date.today()
+    features = features or (FEATURES if engagement else DEFAULT_FEATURES)
     return HazardModel(int(parse_level(level)), C=C, n_bootstrap=n_bootstrap, seed=seed, features=features).fit(
-        training_worlds(ledger, as_of, cases))
+        training_worlds(ledger, as_of, cases, engagement))
 
 
 def _project(model: HazardModel, world: World, t: int, horizon: int, samples: bool):
@@ -71,7 +93,7 @@ def _project(model: HazardModel, world: World, t: int, horizon: int, samples: bo
 
 
 def forecast(ledger, case_id: str, as_of=None, horizon: int = 12, level=None, n_bootstrap: int = 20,
-             seed: int = 0, model: HazardModel | None = None) -> pd.DataFrame:
+             seed: int = 0, model: HazardModel | None = None, engagement: bool = False) -> pd.DataFrame:
     """Per state not yet at the level: the probability of reaching it within ``horizon`` months.
 
     Rows, most likely first: ``state, name, p, p_low, p_high, level, current_level, drivers``
@@ -85,8 +107,8 @@ def forecast(ledger, case_id: str, as_of=None, horizon: int = 12, level=None, n_
     if as_of <= case.start:
         raise PariahError(f"--as-of {as_of} is not after the start of {case_id} ({case.start})")
     target = parse_level(level or case.level)
-    model = model or fit(ledger, as_of, target, n_bootstrap, seed)
-    world = build(case, ledger.acts(case_id, known_on=as_of), until=as_of)
+    model = model or fit(ledger, as_of, target, n_bootstrap, seed, engagement=engagement)
+    world = _world(ledger, case, as_of, engagement)
     t = len(world.months) - 1
     p, p_samples, X0, moved = _project(model, world, t, horizon, True)
     push = model.contributions(X0)
@@ -144,7 +166,7 @@ def score(p: np.ndarray, y: np.ndarray, p_clim: np.ndarray, p_ref: np.ndarray | 
 
 
 def backtest(ledger, case_id: str, cutoffs=None, horizon: int = 12, level=None, rolling: bool = False,
-             seed: int = 0, C: float = C) -> dict:
+             seed: int = 0, C: float = C, engagement: bool = False) -> dict:
     """Fit on what was known at each cutoff, forecast, and score against what happened.
 
     ``rolling`` adds a cutoff every 6 months from a year after the start to
@@ -167,7 +189,8 @@ def backtest(ledger, case_id: str, cutoffs=None, horizon: int = 12, level=None, 
     if not dates:
         raise PariahError("give at least one --cutoff DATE, or --rolling")
     truth = build(case, ledger.acts(case_id), until=end)
-    peer_free = tuple(f for f in FEATURES if f not in PEER_FEATURES)
+    features = FEATURES if engagement else DEFAULT_FEATURES
+    peer_free = tuple(f for f in features if f not in PEER_FEATURES)
     ps, ys, clims, refs, per = [], [], [], [], []
     for cutoff in sorted(set(dates)):
         if cutoff <= case.start:
@@ -175,13 +198,13 @@ def backtest(ledger, case_id: str, cutoffs=None, horizon: int = 12, level=None, 
         if _add_months(cutoff, horizon) > end:
             raise PariahError(f"cutoff {cutoff} + {horizon} months is after {end}: the outcome is not known yet")
         try:
-            worlds = training_worlds(ledger, cutoff)
-            model = HazardModel(int(target), C=C, n_bootstrap=0, seed=seed).fit(worlds)
+            worlds = training_worlds(ledger, cutoff, engagement=engagement)
+            model = HazardModel(int(target), C=C, n_bootstrap=0, seed=seed, features=features).fit(worlds)
             reference_model = HazardModel(int(target), C=C, n_bootstrap=0, seed=seed, features=peer_free).fit(worlds)
         except PariahError as e:
             per.append({"cutoff": cutoff.isoformat(), "skipped": str(e)})
             continue
-        world = build(case, ledger.acts(case_id, known_on=cutoff), until=cutoff)
+        world = _world(ledger, case, cutoff, engagement)
         t = len(world.months) - 1
         p, _, _, moved = _project(model, world, t, horizon, False)
         p_ref, _, _, _ = _project(reference_model, world, t, horizon, False)

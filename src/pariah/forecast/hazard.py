@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from pariah.exceptions import PariahError
-from pariah.forecast.world import FEATURES, PEER_FEATURES, World, person_months
+from pariah.forecast.world import DEFAULT_FEATURES, FEATURES, PEER_FEATURES, World, person_months
 
 READINGS = {
     "log_months": "later in a case",
@@ -28,6 +28,7 @@ READINGS = {
     "contact_12": "contact in the last 12 months",
     "case_rate": "a case where states have been moving faster",
     "recent_rate": "states having moved in the last 12 months",
+    "engagement": "cooperative events with the target last month",
 }
 
 
@@ -42,7 +43,7 @@ class HazardModel:
     >>> model.summary()                                      # doctest: +SKIP
     """
 
-    def __init__(self, level: int, C: float = 1.0, features: tuple[str, ...] = FEATURES,
+    def __init__(self, level: int, C: float = 1.0, features: tuple[str, ...] = DEFAULT_FEATURES,
                  n_bootstrap: int = 30, seed: int = 0):
         self.level = level
         self.C = C

@@ -35,7 +35,10 @@ FEATURES = (
     "contact_12",       # log(1 + contact acts in the last 12 months)
     "case_rate",        # log of this case's own monthly rate of moves so far (smoothed)
     "recent_rate",      # the same over the last 12 months only
+    "engagement",       # event-data engagement with the target last month (0 without event data)
 )
+#: The covariates used unless asked otherwise: engagement needs event data a user may not have.
+DEFAULT_FEATURES = tuple(f for f in FEATURES if f != "engagement")
 PEER_FEATURES = ("peer_bloc", "peer_neighbours", "peer_region", "peer_world", "leader_moved", "p5_moved")
 BLOCS = ("EU", "NATO", "G7", "G20", "SCO", "BRICS", "CSTO", "CIS", "OIC", "LAS", "GCC", "ASEAN", "AU", "COE")
 
@@ -61,6 +64,7 @@ class World:
     ties: dict[str, np.ndarray]  # row-normalized (states, states): bloc, neighbours, region
     p5: np.ndarray
     leader: int | None
+    engagement: np.ndarray | None = None  # (months, states)
 
     @property
     def target(self) -> str:
@@ -98,10 +102,13 @@ def ties_for(states: list[str], target: str, on: dt.date) -> tuple[dict[str, np.
     return static, ties, p5
 
 
-def build(case, acts: pd.DataFrame, until: dt.date | None = None) -> World:
+def build(case, acts: pd.DataFrame, until: dt.date | None = None, engagement: pd.DataFrame | None = None) -> World:
     """The monthly world of a case from its start to ``until`` (default: today or the case end).
 
     ``acts`` should already hold only what is to be known (``Ledger.acts(known_on=...)``).
+    ``engagement`` (``state, month, engagement`` as from ``pariah.events.engagement``) fills the
+    engagement covariate; a month's events are known once it has ended, so month *t* sees the
+    month before it.
     """
     end = min(until, default_as_of(case)) if until else default_as_of(case)
     end = max(end, case.start)
@@ -121,7 +128,21 @@ def build(case, acts: pd.DataFrame, until: dt.date | None = None) -> World:
     static["coalition"] = np.array([s in coalition for s in states], dtype=float)
     leader = states.index(case.coalition_leader) if case.coalition_leader in states else None
     return World(case, states, months, valid.field("level").astype(np.int8), known.field("level").astype(np.int8),
-                 contact_6, contact_12, membership(valid).astype(bool), static, ties, p5, leader)
+                 contact_6, contact_12, membership(valid).astype(bool), static, ties, p5, leader,
+                 _engagement_matrix(engagement, states, months))
+
+
+def _engagement_matrix(frame: pd.DataFrame | None, states: list[str], months: pd.DatetimeIndex) -> np.ndarray:
+    out = np.zeros((len(months), len(states)))
+    if frame is None or frame.empty:
+        return out
+    index = {s: i for i, s in enumerate(states)}
+    lookup = {(row.state, pd.Timestamp(row.month).to_period("M")): row.engagement for row in frame.itertuples()}
+    for t, month in enumerate(months):
+        previous = month.to_period("M") - 1  # the last calendar month that has ended
+        for state, j in index.items():
+            out[t, j] = lookup.get((state, previous), 0.0)
+    return out
 
 
 def _contact_counts(acts: pd.DataFrame, states: list[str], months: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
@@ -186,6 +207,7 @@ def features_at(world: World, t: int, moved: np.ndarray, months_at_level: np.nda
         "contact_12": world.contact_12[t],
         "case_rate": np.full(len(world.states), rate),
         "recent_rate": np.full(len(world.states), recent),
+        "engagement": world.engagement[t] if world.engagement is not None else np.zeros(len(world.states)),
     }
     return np.column_stack([columns[f] for f in FEATURES])
 
