@@ -30,7 +30,7 @@ def test_fit_recovers_known_hazard_parameters():
     true[FEATURES.index("coalition")] = -1.0
     logits = -3.0 + X @ true
     y = (rng.random(n) < 1 / (1 + np.exp(-logits))).astype(int)
-    model = HazardModel(level=4, C=10.0, n_bootstrap=0)
+    model = HazardModel(level=4, C=10.0, n_bootstrap=0, features=FEATURES)
     params = model._fit_one(X, y, np.ones(n))
     assert params[0] == pytest.approx(-3.0, abs=0.05)
     assert np.abs(params[1:] - true).max() < 0.05
@@ -43,7 +43,7 @@ def test_peer_coefficients_are_never_negative():
     true = np.zeros(k)
     true[FEATURES.index("peer_region")] = -1.0  # the data say "negative": the bound holds it at 0
     y = (rng.random(n) < 1 / (1 + np.exp(-(-2 + X @ true)))).astype(int)
-    params = HazardModel(level=4, n_bootstrap=0)._fit_one(X, y, np.ones(n))
+    params = HazardModel(level=4, n_bootstrap=0, features=FEATURES)._fit_one(X, y, np.ones(n))
     for f in PEER_FEATURES:
         assert params[1 + FEATURES.index(f)] >= 0
 
