@@ -497,8 +497,16 @@ def demo(ctx: typer.Context,
          f"{case.name}: {len(shown)} of {len(rows)} states above 'none' or hostile on {as_of}")
     counts = rows["level_name"].value_counts()
     out.print(", ".join(f"{counts.get(n, 0)} {n}" for n in ("recognized", "ambassadors", "missions", "engaged", "none", "hostile")))
-    path = report.status_report(case, rows, as_of, output)
+    from pariah.web.views import forecast_records
+
+    path = report.case_report(case, ledger.acts(case.id), output, as_of=as_of, status=rows,
+                              forecast=forecast_records(ledger, case.id, as_of))
     out.print(f"report written to {path}")
+
+
+from pariah.web.commands import register as register_web_commands  # noqa: E402 (serve, report)
+
+register_web_commands(app)
 
 
 def main() -> None:

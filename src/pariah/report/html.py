@@ -25,6 +25,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
+import numpy as np
 import pandas as pd
 
 from pariah import ladder, measure, reference
@@ -46,6 +47,7 @@ class Report:
     status: list[dict[str, Any]]
     map_dates: list[dt.date]
     generated: dt.datetime
+    forecast: list[dict[str, Any]] | None = None
 
     # ---- computed parts (the library's answers, as records) -----------------------------
 
@@ -118,7 +120,7 @@ class Report:
                 index_svg=Markup(self._chart("index", index)), cohesion_svg=Markup(self._chart("cohesion", cohesion, defections)),
                 now=views.records(index.tail(1))[0], first=views.records(index.head(1))[0],
                 cohesion_now=views.records(cohesion.tail(1))[0], defections=defections, knights=self.knights(),
-                acts=views.act_records(self.acts), forecast=views.forecast_records(self.case, self.acts),
+                acts=views.act_records(self.acts), forecast=self.forecast,
             )
         page = render.render("report.html", **context)
         return _write_text(Path(path), page)
@@ -161,7 +163,8 @@ class Report:
 
 
 def build(case, acts: pd.DataFrame | None, *, as_of: str | dt.date | None = None, known_on: str | dt.date | None = None,
-          map_dates: Iterable[str | dt.date] | None = None, status: pd.DataFrame | None = None) -> Report:
+          map_dates: Iterable[str | dt.date] | None = None, status: pd.DataFrame | None = None,
+          forecast: list[dict] | None = None) -> Report:
     """Gather a case's report.
 
     ``acts``: the case's current acts (``Ledger.acts``); None gives a status-only report.
@@ -174,7 +177,7 @@ def build(case, acts: pd.DataFrame | None, *, as_of: str | dt.date | None = None
     as_of_d = _date(as_of, "as_of") or ladder.default_as_of(case)
     known = _date(known_on, "known_on")
     if acts is not None and known is not None:
-        acts = acts[[k <= known for k in acts["known_on"]]].reset_index(drop=True)
+        acts = acts[np.array([k <= known for k in acts["known_on"]], dtype=bool)].reset_index(drop=True)
     if map_dates:
         dates = sorted({_date(d, "map date") for d in map_dates})
         outside = [d for d in dates if d < case.start or d > as_of_d]
@@ -192,7 +195,7 @@ def build(case, acts: pd.DataFrame | None, *, as_of: str | dt.date | None = None
         rows = views.status_records(case, acts, as_of_d)
     else:
         raise PariahError("a report needs the case's acts or its status")
-    return Report(case, acts, as_of_d, known, rows, dates, dt.datetime.now(dt.timezone.utc))
+    return Report(case, acts, as_of_d, known, rows, dates, dt.datetime.now(dt.timezone.utc), forecast)
 
 
 def case_report(case, acts: pd.DataFrame, path: str | Path, **options) -> Path:

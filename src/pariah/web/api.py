@@ -9,6 +9,7 @@ as ``level`` and ``level_name``. Every error is ``{"detail": ..., "problems": [.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hmac
 import json
 import re
@@ -302,17 +303,69 @@ def encode(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
-async def cached_json(request: Request, key: tuple, compute: Callable[[], Any]) -> Response:
-    """Answer from the cache of encoded responses, computing (in a worker thread) on a miss."""
+class Body:
+    """A response body kept ready in both encodings (gzip made once, when the body is cached)."""
+
+    MIN_GZIP = 1024
+
+    def __init__(self, raw: bytes):
+        self.raw = raw
+        self.gzip = gzip.compress(raw, 6, mtime=0) if len(raw) >= self.MIN_GZIP else None
+
+    def response(self, request: Request, media_type: str, headers: dict | None = None) -> Response:
+        headers = dict(headers or {})
+        if self.gzip is not None:
+            headers["Vary"] = "Accept-Encoding"
+            if "gzip" in request.headers.get("accept-encoding", ""):
+                headers["Content-Encoding"] = "gzip"
+                return Response(self.gzip, media_type=media_type, headers=headers)
+        return Response(self.raw, media_type=media_type, headers=headers)
+
+
+async def cached(request: Request, key: tuple, make: Callable[[], bytes]) -> Body:
+    """The cached body for ``key``, made (in a worker thread) on a miss."""
     views = views_of(request)
-    key = ("json", *key)
     body = views.cache.peek(key)
     if body is MISSING:
-        body = await run_in_threadpool(views.cache.get, key, lambda: encode(compute()))
-    return Response(body, media_type="application/json")
+        body = await run_in_threadpool(views.cache.get, key, lambda: Body(make()))
+    return body
 
 
-router = APIRouter(prefix="/api")
+async def cached_json(request: Request, key: tuple, compute: Callable[[], Any]) -> Response:
+    """Answer from the cache of encoded responses, computing on a miss."""
+    body = await cached(request, ("json", *key), lambda: encode(compute()))
+    return body.response(request, "application/json")
+
+
+def known_parameters(request: Request) -> None:
+    """A query parameter the operation does not take, or one given twice, is an error (a misspelt
+    ``asof`` would otherwise be ignored in silence). What an operation takes is read from the OpenAPI schema."""
+    route = request.scope.get("route")
+    path = getattr(route, "path_format", None)
+    if path is None:
+        return
+    allowed = _query_parameters(request.app).get((request.method.lower(), path), set())
+    unknown = [name for name in request.query_params if name not in allowed]
+    if unknown:
+        expected = ", ".join(sorted(allowed)) or "none"
+        raise HTTPProblem(422, f"unknown query parameter {unknown[0]!r}; this operation takes: {expected}")
+    repeated = [name for name in request.query_params if len(request.query_params.getlist(name)) > 1]
+    if repeated:
+        raise HTTPProblem(422, f"query parameter {repeated[0]!r} given more than once; give it once")
+
+
+def _query_parameters(app) -> dict[tuple[str, str], set[str]]:
+    table = getattr(app.state, "query_parameters", None)
+    if table is None:
+        table = {}
+        for path, operations in app.openapi()["paths"].items():
+            for method, operation in operations.items():
+                table[(method, path)] = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
+        app.state.query_parameters = table
+    return table
+
+
+router = APIRouter(prefix="/api", dependencies=[Depends(known_parameters)])
 
 
 @router.get("/cases", response_model=list[CaseSummary], tags=["cases"], summary="Every case, its index today and its latest act")

@@ -18,15 +18,16 @@ from typing import Annotated, Any, Callable, Optional
 from fastapi import FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pariah.exceptions import ImportRejected, PariahError, UnknownCase
+from pariah.ladder import LEVEL_NAMES
 from pariah.web import api, geo, render
 from pariah.web.api import HTTPProblem, case_list, day
-from pariah.web.views import MISSING, Views
+from pariah.web.views import Views
 
 log = logging.getLogger("pariah.web")
 
@@ -175,17 +176,26 @@ def _errors(app: FastAPI) -> None:
 
 def _assets(app: FastAPI) -> None:
     files = _vendor_files()
+    bodies: dict[str, api.Body] = {}
+
+    def asset(name: str) -> api.Body:
+        # read and compressed once per process; they only change with the installed packages
+        if name not in bodies:
+            raw = geo.world_svg().encode("utf-8") if name == "world.svg" else files[name][0].read_bytes()
+            bodies[name] = api.Body(raw)
+        return bodies[name]
 
     @app.get("/vendor/{name}", include_in_schema=False)
-    async def vendor(name: str):
+    async def vendor(request: Request, name: str):
         if name not in files:
             raise StarletteHTTPException(404)
-        path, media = files[name]
-        return FileResponse(path, media_type=media, headers={"Cache-Control": VENDOR_MAX_AGE})
+        body = await run_in_threadpool(asset, name)
+        return body.response(request, files[name][1], {"Cache-Control": VENDOR_MAX_AGE})
 
     @app.get("/geo/world.svg", include_in_schema=False)
-    async def world():
-        return Response(geo.world_svg(), media_type="image/svg+xml", headers={"Cache-Control": VENDOR_MAX_AGE})
+    async def world(request: Request):
+        body = await run_in_threadpool(asset, "world.svg")
+        return body.response(request, "image/svg+xml", {"Cache-Control": VENDOR_MAX_AGE})
 
     @app.get("/api/docs", include_in_schema=False)
     async def docs(request: Request):
@@ -196,13 +206,9 @@ def _assets(app: FastAPI) -> None:
 # ---- pages ---------------------------------------------------------------------------
 
 
-async def _cached_page(request: Request, key: tuple, build: Callable[[], str]) -> HTMLResponse:
-    views: Views = request.app.state.views
-    key = ("page", request.scope.get("root_path", ""), *key)
-    page = views.cache.peek(key)
-    if page is MISSING:
-        page = await run_in_threadpool(views.cache.get, key, build)
-    return HTMLResponse(page)
+async def _cached_page(request: Request, key: tuple, build: Callable[[], str]) -> Response:
+    body = await api.cached(request, ("page", request.scope.get("root_path", ""), *key), lambda: build().encode("utf-8"))
+    return body.response(request, "text/html; charset=utf-8")
 
 
 PageDate = Annotated[Optional[str], Query(max_length=10)]
@@ -220,6 +226,7 @@ def _pages(app: FastAPI) -> None:
     async def case_page(request: Request, case: str, as_of: PageDate = None, known_on: PageDate = None):
         views: Views = request.app.state.views
         root = request.scope.get("root_path", "")
+        as_of, known_on = as_of or None, known_on or None  # the page's form sends empty fields
         a, k = day(as_of, "as_of"), day(known_on, "known_on")
 
         def build() -> str:
@@ -230,7 +237,7 @@ def _pages(app: FastAPI) -> None:
             now = views.index(case, today, today, "day")[-1]
             cohesion = views.cohesion(case, today, today, "day")[-1]
             shown = [row for row in status if row["level"] >= 2 or row["hostile"]]
-            counts = {name: 0 for name in render.environment().globals["level_names"]}
+            counts = {name: 0 for name in LEVEL_NAMES}
             for row in status:
                 counts[row["level_name"]] += 1
             return render.render(
@@ -240,7 +247,7 @@ def _pages(app: FastAPI) -> None:
                 cohesion=cohesion, defections=views.defections(case), knights=views.black_knights(case),
                 acts=views.act_records(case), forecast=views.forecast(case))
 
-        return await _cached_page(request, ("case", case, a, k), build)
+        return await _cached_page(request, ("case", case, as_of, known_on), build)
 
     @app.get("/cases/{case}/states/{iso3}", include_in_schema=False)
     async def state_page(request: Request, case: str, iso3: str):

@@ -94,12 +94,17 @@ def report(
 
 def _report(ctx: typer.Context, case_id: str, output: Optional[Path], as_of: Optional[str], known_on: Optional[str],
             map_dates: list[str], figures: Optional[Path], figure_format: str) -> None:
-    from pariah.cli import _ledger, err
+    from pariah.cli import _date, _ledger, err
     from pariah.report import html
+    from pariah.web.views import forecast_records
 
     ledger = _ledger(ctx)
     case = ledger.case(case_id)
-    built = html.build(case, ledger.acts(case_id), as_of=as_of, known_on=known_on, map_dates=map_dates or None)
+    # the forecast as pariah would have made it on the report's date (or the knowledge date, if earlier)
+    as_of_d, known_d = _date(as_of, "--as-of"), _date(known_on, "--known-on")
+    when = min(d for d in (as_of_d, known_d) if d) if (as_of_d or known_d) else None
+    built = html.build(case, ledger.acts(case_id), as_of=as_of, known_on=known_on, map_dates=map_dates or None,
+                       forecast=forecast_records(ledger, case_id, when))
     path = built.write_html(output or Path(f"{case_id}-report.html"))
     err.print(f"report written to {path}", markup=False, highlight=False)
     if figures is not None:

@@ -22,13 +22,10 @@ from typing import Any, Callable, Hashable
 import numpy as np
 import pandas as pd
 
+from pariah.exceptions import PariahError
 from pariah import ladder, measure, reference
 from pariah.ladder import LEVEL_NAMES, Level
 from pariah.web import geo
-
-#: Columns of an act in the exchange format (the order of ``pariah export``), then what the ledger adds.
-ACT_FIELDS = ("case", "date", "actor", "act", "description", "source", "confidence", "known_from", "id")
-
 
 def plain(value: Any) -> Any:
     """A value as JSON has it: dates as ``YYYY-MM-DD``, numpy scalars as numbers, NaN and NA as None."""
@@ -210,7 +207,7 @@ def act_records(acts: pd.DataFrame, actor: str | None = None, known_on: dt.date 
     if actor:
         acts = acts[acts["actor"] == actor]
     if known_on:
-        acts = acts[[k <= known_on for k in acts["known_on"]]]
+        acts = acts[np.array([k <= known_on for k in acts["known_on"]], dtype=bool)]
     acts = acts.sort_values(["day", "actor", "act"], ascending=[False, True, True], kind="stable")
     return [_act_record(row) for row in acts.itertuples(index=False)]
 
@@ -261,13 +258,23 @@ def case_summary(case, acts: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def forecast_records(case, acts) -> list[dict[str, Any]] | None:
-    """FORECAST HOOK: a case's forecast table, or None while ``pariah.forecast`` is not built.
+FORECAST_HORIZON = 12
+FORECAST_ROWS = 15
 
-    When it is, return its rows here (``state``, ``name``, ``probability`` of reaching the case's
-    level within ``horizon``) and the case page and the report show them.
-    """
-    return None
+
+def forecast_records(ledger, case_id: str, as_of=None, horizon: int = FORECAST_HORIZON) -> list[dict[str, Any]] | None:
+    """The states most likely to reach the case's level within ``horizon`` months (``pariah.forecast``,
+    fitted on what was known on ``as_of``); None when the model cannot be fitted or nobody is at risk."""
+    from pariah import forecast
+
+    try:
+        rows = forecast.forecast(ledger, case_id, as_of, horizon, n_bootstrap=0)
+    except PariahError:
+        return None
+    if rows.empty:
+        return None
+    return [{"state": r.state, "name": r.name, "probability": float(r.p), "horizon": f"{horizon} months",
+             "level": r.level, "drivers": r.drivers} for r in rows.head(FORECAST_ROWS).itertuples()]
 
 
 def _act_record(row) -> dict[str, Any]:
@@ -357,8 +364,9 @@ class Views:
                           iso3)
 
     def forecast(self, case_id: str) -> list[dict[str, Any]] | None:
-        """FORECAST HOOK (see ``forecast_records``)."""
-        return forecast_records(self.case(case_id), self.acts(case_id))
+        """The case's forecast table (see ``forecast_records``), cached."""
+        self.case(case_id)
+        return self.cache.get(("forecast", case_id), lambda: forecast_records(self.ledger, case_id))
 
     def import_acts(self, records_: list[dict], case: str | None = None):
         """Append acts with the importer's checks (``Ledger.import_records``); clears the cache."""

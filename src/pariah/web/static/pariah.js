@@ -41,11 +41,13 @@
 
   function layout(extra) {
     var base = {
-      margin: {l: 56, r: 56, t: 16, b: 40}, font: {family: 'system-ui, sans-serif', size: 13},
-      legend: {orientation: 'h', x: 0, y: -0.18}, hovermode: 'x unified', paper_bgcolor: '#fff', plot_bgcolor: '#fff',
-      xaxis: {gridcolor: '#eee'}, yaxis: {gridcolor: '#eee', zeroline: false}
+      margin: {l: 56, r: 24, t: 36, b: 40}, font: {family: 'system-ui, sans-serif', size: 13},
+      legend: {orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom'}, hovermode: 'x unified',
+      paper_bgcolor: '#fff', plot_bgcolor: '#fff', xaxis: {gridcolor: '#eee'}, yaxis: {gridcolor: '#eee', zeroline: false}
     };
     Object.keys(extra || {}).forEach(function (k) { base[k] = extra[k]; });
+    // room for tick labels and titles, whatever the screen
+    Object.keys(base).forEach(function (k) { if (/^[xy]axis\d*$/.test(k)) { base[k].automargin = true; } });
     return base;
   }
 
@@ -187,8 +189,9 @@
          hovertemplate: '%{text}<extra>defection</extra>'}
       ];
       window.Plotly.newPlot(el, traces, layout({
-        yaxis: {range: [0, 1.02], title: {text: 'share of coalition holding'}, tickformat: '.0%', gridcolor: '#eee'},
-        yaxis2: {overlaying: 'y', side: 'right', rangemode: 'tozero', title: {text: 'black knights'}, showgrid: false}
+        yaxis: {range: [0, 1.02], title: {text: 'members holding'}, tickformat: '.0%', gridcolor: '#eee'},
+        yaxis2: {overlaying: 'y', side: 'right', rangemode: 'tozero', title: {text: 'black knights'}, showgrid: false,
+                 tickformat: 'd', dtick: Math.max(1, Math.ceil(Math.max.apply(null, pluck(rows, 'black_knights').concat([1])) / 5))}
       }), CONFIG);
       el.setAttribute('data-ready', '1');
       dateLine(el);

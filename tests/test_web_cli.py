@@ -1,0 +1,66 @@
+"""The ``serve`` and ``report`` commands, registered on a Typer app like pariah's own."""
+from __future__ import annotations
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+pytest.importorskip("fastapi")
+
+from pariah import cli  # noqa: E402
+from pariah.web import commands  # noqa: E402
+
+runner = CliRunner()
+
+
+def cli_app() -> typer.Typer:
+    """pariah's global options (``--db``) and the two commands, without touching ``pariah.cli.app``."""
+    app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+    app.callback()(cli.main_options)
+    commands.register(app)
+    return app
+
+
+def test_register_adds_each_command_once():
+    app = cli_app()
+    commands.register(app)
+    names = [c.name for c in app.registered_commands]
+    assert names.count("serve") == 1 and names.count("report") == 1
+
+
+def test_commands_have_help():
+    for name in ("serve", "report"):
+        result = runner.invoke(cli_app(), [name, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output
+
+
+@pytest.fixture
+def started(monkeypatch, tmp_path):
+    """Run ``serve`` up to the point where uvicorn would start, and record what it was given."""
+    calls = {}
+    monkeypatch.setenv("PARIAH_DB", f"sqlite:///{tmp_path / 'serve.sqlite'}")
+    monkeypatch.delenv("PARIAH_WRITE_TOKEN", raising=False)
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.update(app=app, **kw))
+    return calls
+
+
+def test_serve_is_read_only_by_default_on_loopback(started):
+    result = runner.invoke(cli_app(), ["serve", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert started["host"] == "127.0.0.1" and started["port"] == 8123
+    assert started["app"].state.write_token is None and "read-only" in result.output
+
+
+def test_serve_takes_the_token_from_the_environment(started, monkeypatch):
+    monkeypatch.setenv("PARIAH_WRITE_TOKEN", "t" * 24)
+    result = runner.invoke(cli_app(), ["serve"])
+    assert result.exit_code == 0 and started["app"].state.write_token == "t" * 24
+
+
+def test_serve_refuses_a_short_token_and_warns_off_loopback(started):
+    short = runner.invoke(cli_app(), ["serve", "--write-token", "abc"])
+    assert short.exit_code == 1 and "at least 16" in short.output and "app" not in started
+    wide = runner.invoke(cli_app(), ["serve", "--host", "0.0.0.0", "--write-token", "w" * 20])
+    assert wide.exit_code == 0 and "warning" in wide.output
