@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
 
 from pariah import case as case_module
 from pariah.ledger import Ledger
+from pariah.cli import app
 from pariah.ledger.schema import EXCHANGE_COLUMNS
 
 POSTGRES = os.environ.get("PARIAH_TEST_POSTGRES")
@@ -96,3 +98,19 @@ def write_csv(path: Path, rows: list[dict], columns=EXCHANGE_COLUMNS) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> str:
+    """A fresh database for the command line, through $PARIAH_DB (the bundled cases load on first use)."""
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    monkeypatch.setenv("PARIAH_DB", url)
+    return url
+
+
+def invoke(*args):
+    """Run the command line with ``args`` (converted to text)."""
+    return runner.invoke(app, [str(a) for a in args])

@@ -4,25 +4,12 @@ from pathlib import Path
 
 import pytest
 from typer.main import get_command
-from typer.testing import CliRunner
 
-from conftest import CASE_YAML, act_row, write_csv
+from conftest import CASE_YAML, act_row, invoke, write_csv
 from pariah.cli import app
 
-runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]
 
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    """A fresh database for the CLI: through $PARIAH_DB, bundled cases included."""
-    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
-    monkeypatch.setenv("PARIAH_DB", url)
-    return url
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def test_cases_lists_bundled_cases_as_json(db):

@@ -1,20 +1,8 @@
 import json
 
 import pytest
-from typer.testing import CliRunner
 
-from pariah.cli import app
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    monkeypatch.setenv("PARIAH_DB", f"sqlite:///{tmp_path / 'cli.sqlite'}")
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
+from conftest import invoke
 
 
 def test_index_json_rows_and_plot(db, tmp_path):
