@@ -504,9 +504,11 @@ def demo(ctx: typer.Context,
     out.print(f"report written to {path}")
 
 
+from pariah.events.commands import register as register_event_commands  # noqa: E402 (events ...)
 from pariah.web.commands import register as register_web_commands  # noqa: E402 (serve, report)
 
 register_web_commands(app)
+register_event_commands(app)
 
 
 def main() -> None:

@@ -9,6 +9,13 @@ reach them; they are found through the distribution's own file list
 (``importlib.metadata``, i.e. its installed RECORD). pariah never imports ``gdelt``
 itself (it needs ``requests`` and reaches for the network); it only reads these files.
 
+The package's table is not GDELT's own lookup (``CAMEO.goldsteinscale.txt``,
+``CAMEO.eventcodes.txt``): 15 Goldstein scores differ (``GOLDSTEIN_DIFFERS_FROM_GDELT_LOOKUP``;
+e.g. 163 "Impose embargo, boycott, or sanctions": -6.5 here, -8.0 there) and many
+labels are worded differently. pariah's aggregates never use these scores: a GDELT
+row carries its own ``GoldsteinScale`` and an ICEWS row its ``Intensity``. The table
+gives the labels shown beside candidate acts and the codes' shape.
+
 What no package ships is data in this folder, each row with its reason:
 ``plover.csv`` (PLOVER categories and their quad class) and ``acts.csv`` (which
 event codes may be candidate ladder acts).
@@ -41,6 +48,10 @@ CONFLICT = (3, 4)
 CAMEO_ROOT_QUAD: dict[str, int] = {f"{r:02d}": 1 if r <= 5 else 2 if r <= 9 else 3 if r <= 14 else 4
                                    for r in range(1, 21)}
 ROOTS: tuple[str, ...] = tuple(CAMEO_ROOT_QUAD)
+
+#: Codes whose Goldstein score in the gdelt package differs from GDELT's CAMEO.goldsteinscale.txt.
+GOLDSTEIN_DIFFERS_FROM_GDELT_LOOKUP = frozenset({"016", "022", "124", "1241", "1242", "1243", "1244", "1245", "1246",
+                                                 "163", "165", "166", "1661", "1662", "1663"})
 
 
 class MissingReference(PariahError):

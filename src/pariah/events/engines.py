@@ -2,20 +2,26 @@
 
 An engine does three things, and nothing else differs between them:
 
-- ``raw(layout)``: an Ibis table of one delimited file, every column as text, with
-  ``_row`` (a row's position, for line numbers) and ``_structural`` (why a line
-  could not be split into the file's columns, else null);
+- ``raw(layout, numbered)``: an Ibis table of one delimited file, every column as
+  text, with ``_structural`` (why a line could not be split into the file's
+  columns, else null) and, when ``numbered``, ``_row`` (a row's position, for line
+  numbers; null otherwise, so that the file is read in parallel);
 - ``table(frame)``: an Ibis table of a pandas DataFrame (PLOVER records, stored events);
 - ``fetch(expr)``: run an Ibis expression, return a pandas DataFrame.
 
 Everything between (normalizing, checking, selecting dyads, aggregating) is one
-Ibis expression, the same for both engines (``formats``, ``pipeline``).
+Ibis expression, the same for both engines (``formats``, ``pipeline``), over
+tables the engine has registered by name; ``fetch`` compiles it to the engine's
+SQL dialect with ``ibis.to_sql`` and runs it there. (pariah does not go through
+Ibis's DuckDB backend: Ibis 12 calls a DuckDB API that DuckDB 2 removed, and DuckDB
+1.x fails on a bad byte in some columns, which DuckDB 2 fixed.)
 
 DuckDB runs embedded, streams the file and keeps to a memory limit (1 GB by
 default, spilling to a temporary folder beyond it). Lines it cannot split are
 set aside by its CSV reader with their line numbers (``store_rejects``); the
-position of other rows is a streaming ``row_number() OVER ()``, mapped back to
-line numbers past any rejected or blank lines (``line_of``).
+position of other rows is a streaming ``row_number() OVER ()`` (which reads in
+order, on one thread: it is asked for only when a row is malformed), mapped back
+to line numbers past any rejected or blank lines (``line_of``).
 
 Spark reads each file as lines (``spark.read.text``), splits them itself and
 numbers them exactly; it runs in local mode (``local[*]``) unless given a master
@@ -55,48 +61,85 @@ def _found(message: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _raw_schema(layout: Layout):
+    import ibis
+
+    return ibis.schema({"_row": "int64", "_structural": "string", **{c: "string" for c in layout.columns}})
+
+
+def _arrow(frame: pd.DataFrame):
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(frame, preserve_index=False)  # NaN becomes null, as in the database
+
+
+def _to_pandas(table) -> pd.DataFrame:
+    """Arrow results as pandas, with exact integers where an engine sums into decimals (DuckDB's HUGEINT)."""
+    import pyarrow as pa
+
+    columns = []
+    for field, column in zip(table.schema, table.columns):
+        if pa.types.is_decimal(field.type):
+            column = column.cast(pa.int64() if field.type.scale == 0 else pa.float64())
+        columns.append(column)
+    return pa.table(columns, names=table.column_names).to_pandas()
+
+
 class DuckDBEngine:
     name = "duckdb"
+    dialect = "duckdb"
 
     def __init__(self, memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int | None = None):
         try:
-            import ibis
+            import duckdb
+            import ibis  # noqa: F401
         except ImportError:
-            raise EngineUnavailable("the DuckDB engine needs ibis-framework[duckdb]: "
-                                    "pip install 'ibis-framework[duckdb]'") from None
+            raise EngineUnavailable("the DuckDB engine needs ibis-framework and duckdb: "
+                                    "pip install ibis-framework duckdb") from None
         self._spill = tempfile.TemporaryDirectory(prefix="pariah-duckdb-")
         config = {"memory_limit": memory_limit, "temp_directory": self._spill.name}
         if threads:
             config["threads"] = threads
-        self.con = ibis.duckdb.connect(**config)
+        self.con = duckdb.connect(":memory:", config=config)
+        # DuckDB draws a progress bar on standard output during long queries; the library never prints.
+        self.con.execute("SET enable_progress_bar = false")
         self._counter = itertools.count()
         self._rejects: dict[str, str] = {}
 
-    def raw(self, layout: Layout):
+    def raw(self, layout: Layout, numbered: bool = False):
+        import ibis
+
         n = next(self._counter)
-        rejects = f"pariah_rejects_{n}"
-        self._rejects[layout.name] = rejects
+        name = f"pariah_raw_{n}"
+        if numbered or layout.name in self._rejects:
+            rejects = "store_rejects=false"  # the first pass has them
+        else:
+            self._rejects[layout.name] = f"pariah_rejects_{n}"
+            rejects = f"store_rejects=true, rejects_table='pariah_rejects_{n}', rejects_scan='pariah_rejects_{n}_scan'"
         columns = ", ".join(f"'{_sql_text(c)}': 'VARCHAR'" for c in layout.columns)
+        not_null = ", ".join(f"'{_sql_text(c)}'" for c in layout.columns)  # empty fields are '', as in Spark
         newline = "\\r\\n" if layout.newline == "\r\n" else "\\n"
-        sql = (
-            "SELECT row_number() OVER () AS _row, CAST(NULL AS VARCHAR) AS _structural, * "
+        row = "row_number() OVER ()" if numbered else "CAST(NULL AS BIGINT)"
+        self.con.execute(
+            f"CREATE TEMP VIEW {name} AS "
+            f"SELECT {row} AS _row, CAST(NULL AS VARCHAR) AS _structural, * "
             f"FROM read_csv('{_sql_text(str(layout.path))}', delim='\\t', quote='', escape='', "
             f"header={'true' if layout.header else 'false'}, auto_detect=false, columns={{{columns}}}, "
-            f"new_line='{newline}', null_padding=false, ignore_errors=true, store_rejects=true, "
-            f"rejects_table='{rejects}', rejects_scan='{rejects}_scan')"
-        )
-        return self.con.sql(sql, dialect="duckdb")
+            f"new_line='{newline}', force_not_null=[{not_null}], null_padding=false, ignore_errors=true, {rejects})")
+        return ibis.table(_raw_schema(layout), name=name)
 
-    def structural(self, layout: Layout) -> list[tuple[int, str]]:
-        """Lines DuckDB's reader set aside, as (line, ``field: message``), one per line."""
+    def structural(self, layout: Layout, limit: int) -> tuple[list[tuple[int, str]], int]:
+        """Lines DuckDB's reader set aside: the first ``limit`` as (line, ``field: message``), and their count."""
         table = self._rejects.get(layout.name)
         if table is None:
-            return []
+            return [], 0
         try:
-            rows = self.con.raw_sql(
-                f"SELECT line, error_type, error_message FROM {table} ORDER BY line").fetchall()
-        except Exception:  # no line was rejected: DuckDB may not have created the table
-            return []
+            count = self.con.execute(f"SELECT count(DISTINCT line) FROM {table}").fetchone()[0]
+            rows = self.con.execute(
+                f"SELECT line, error_type, error_message FROM {table} WHERE line IN "
+                f"(SELECT DISTINCT line FROM {table} ORDER BY line LIMIT {int(limit)}) ORDER BY line").fetchall()
+        except Exception:  # no scan has run yet: no table
+            return [], 0
         expected = len(layout.columns)
         out: dict[int, str] = {}
         fewest: dict[int, int] = {}
@@ -112,7 +155,7 @@ class DuckDBEngine:
                 out[line] = f"columns: expected {expected} tab-separated fields, found {found}"
             elif line not in out:
                 out[line] = "encoding: not valid UTF-8" if kind == "INVALID ENCODING" else f"line: {message}"
-        return sorted(out.items())
+        return sorted(out.items()), int(count)
 
     def line_of(self, layout: Layout, rows: list[int], structural: list[tuple[int, str]]) -> list[int]:
         """Physical line numbers of parsed rows (``_row``): past the header, rejected lines and blank lines."""
@@ -122,34 +165,30 @@ class DuckDBEngine:
                          | set(_blank_lines(layout.path)))
         out = []
         for row in rows:
-            line = row
-            i = 0
-            # The row-th line that is not skipped.
-            while True:
+            line, accounted = row, 0
+            while True:  # the row-th line that is not skipped
                 k = bisect.bisect_right(skipped, line)
-                if k == i:
+                if k == accounted:
                     break
-                line += k - i
-                i = k
+                line += k - accounted
+                accounted = k
             out.append(line)
         return out
 
     def table(self, frame: pd.DataFrame):
         import ibis
 
-        return ibis.memtable(frame)
+        name = f"pariah_frame_{next(self._counter)}"
+        self.con.register(name, _arrow(frame))
+        return ibis.table(ibis.memtable(frame).schema(), name=name)
 
     def fetch(self, expr) -> pd.DataFrame:
-        return self.con.execute(expr)
+        import ibis
+
+        return _to_pandas(self.con.sql(str(ibis.to_sql(expr, dialect=self.dialect))).to_arrow_table())
 
     def close(self) -> None:
-        for table in self._rejects.values():
-            for name in (table, f"{table}_scan"):
-                try:
-                    self.con.raw_sql(f"DROP TABLE IF EXISTS {name}")
-                except Exception:
-                    pass
-        self.con.disconnect()
+        self.con.close()
         self._spill.cleanup()
 
     def __enter__(self):
@@ -192,6 +231,7 @@ appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex
 
 class SparkEngine:
     name = "spark"
+    dialect = "pyspark"
 
     def __init__(self, master: str | None = None):
         with warnings.catch_warnings():
@@ -222,72 +262,90 @@ class SparkEngine:
                                             "Spark needs Java 17 or later on the PATH") from None
                 self._owned = True
             self.spark.sparkContext.setLogLevel("ERROR")
-            self.con = ibis.pyspark.connect(self.spark)
+            ibis.pyspark.connect(self.spark)  # registers the options Ibis's Spark SQL compiler reads
         self._counter = itertools.count()
         self.master = self.spark.sparkContext.master
 
-    def raw(self, layout: Layout):
+    def raw(self, layout: Layout, numbered: bool = False):
         from pyspark.sql import functions as F
 
         if not self.master.startswith("local") and layout.path.name != Path(layout.name).name:
             raise EventFormatError(f"{layout.name}: a zipped file cannot be read by a Spark cluster; "
                                    "unzip it where the executors can read it")
         lines = self.spark.read.text(str(layout.path))
-        # Exact line numbers without moving the data: each partition's offset from its row count.
-        with_ids = lines.withColumn("_pid", F.spark_partition_id()).withColumn("_mid", F.monotonically_increasing_id())
-        counts = sorted((r["_pid"], r["count"]) for r in with_ids.groupBy("_pid").count().collect())
-        offsets, total = [], 0
-        for pid, count in counts:
-            offsets.append((pid, total))
-            total += count
-        offset_frame = self.spark.createDataFrame(offsets or [(0, 0)], "_pid INT, _offset LONG")
-        numbered = (with_ids.join(F.broadcast(offset_frame), "_pid")
-                    .withColumn("_row", F.col("_offset") + (F.col("_mid") - F.shiftleft(F.col("_pid").cast("long"), 33)) + 1))
+        if numbered:
+            # Exact line numbers without moving the data: each partition's offset from its row count.
+            with_ids = (lines.withColumn("_pid", F.spark_partition_id())
+                        .withColumn("_mid", F.monotonically_increasing_id()))
+            counts = sorted((r["_pid"], r["count"]) for r in with_ids.groupBy("_pid").count().collect())
+            offsets, total = [], 0
+            for pid, count in counts:
+                offsets.append((pid, total))
+                total += count
+            offset_frame = self.spark.createDataFrame(offsets or [(0, 0)], "_pid INT, _offset LONG")
+            numbered = (with_ids.join(F.broadcast(offset_frame), "_pid")
+                        .withColumn("_row", F.col("_offset") + (F.col("_mid")
+                                                                - F.shiftleft(F.col("_pid").cast("long"), 33)) + 1)
+                        .withColumn("_first", F.col("_row") == 1))
+        else:
+            # The first record of the first partition is the file's first line.
+            numbered = (lines.withColumn("_row", F.lit(None).cast("long"))
+                        .withColumn("_first", F.monotonically_increasing_id() == 0))
         value = F.col("value")
         if layout.newline == "\r\n":
             value = F.regexp_replace(value, "\r$", "")
         numbered = numbered.withColumn("value", value).filter(F.col("value") != "")
         if layout.header:
-            numbered = numbered.filter(F.col("_row") > 1)
+            numbered = numbered.filter(~F.col("_first"))
         expected = len(layout.columns)
         fields = F.split(F.col("value"), "\t", -1)
         size = F.size(fields)
-        structural = (F.when(F.col("value").contains("\ufffd"), F.lit("encoding: not valid UTF-8"))
-                      .when(size != expected, F.concat(F.lit(f"columns: expected {expected} tab-separated fields, found "),
-                                                       size.cast("string"))))
+        # Spark decodes bad bytes to U+FFFD where DuckDB's reader rejects the line: flag the same lines.
+        used = [i for i, c in enumerate(layout.columns) if c in layout.used]
+        bad_bytes = F.lit(False)
+        for i in used:
+            bad_bytes = bad_bytes | fields.getItem(i).contains("\ufffd")
+        structural = (F.when(size != expected,
+                             F.concat(F.lit(f"columns: expected {expected} tab-separated fields, found "),
+                                      size.cast("string")))
+                      .when(bad_bytes, F.lit("encoding: not valid UTF-8")))
         frame = numbered.select(
             F.col("_row"), structural.alias("_structural"),
-            *[F.when(size == expected, fields.getItem(i)).alias(c) for i, c in enumerate(layout.columns)])
+            *[F.when(size == expected, fields.getItem(i)).otherwise("").alias(c) for i, c in enumerate(layout.columns)])
+        import ibis
+
         name = f"pariah_raw_{next(self._counter)}"
         frame.createOrReplaceTempView(name)
-        return self.con.table(name)
+        return ibis.table(_raw_schema(layout), name=name)
 
-    def structural(self, layout: Layout) -> list[tuple[int, str]]:
-        return []  # Spark reports them in the rows themselves (``_structural``)
+    def structural(self, layout: Layout, limit: int) -> tuple[list[tuple[int, str]], int]:
+        return [], 0  # Spark reports them in the rows themselves (``_structural``)
 
     def line_of(self, layout: Layout, rows: list[int], structural) -> list[int]:
         return list(rows)
 
     def table(self, frame: pd.DataFrame):
-        name = f"pariah_frame_{next(self._counter)}"
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            spark_frame = self.spark.createDataFrame(frame) if len(frame) else self._empty(frame)
-        spark_frame.createOrReplaceTempView(name)
-        return self.con.table(name)
-
-    def _empty(self, frame: pd.DataFrame):
         import ibis
 
+        name = f"pariah_frame_{next(self._counter)}"
         schema = ibis.memtable(frame).schema()
-        from ibis.backends.pyspark.datatypes import PySparkSchema
-
-        return self.spark.createDataFrame([], PySparkSchema.from_ibis(schema))
-
-    def fetch(self, expr) -> pd.DataFrame:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return self.con.execute(expr)
+            if len(frame):
+                spark_frame = self.spark.createDataFrame(_arrow(frame))
+            else:
+                from ibis.backends.pyspark.datatypes import PySparkSchema
+
+                spark_frame = self.spark.createDataFrame([], PySparkSchema.from_ibis(schema))
+        spark_frame.createOrReplaceTempView(name)
+        return ibis.table(schema, name=name)
+
+    def fetch(self, expr) -> pd.DataFrame:
+        import ibis
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _to_pandas(self.spark.sql(str(ibis.to_sql(expr, dialect=self.dialect))).toArrow())
 
     def close(self) -> None:
         for table in self.spark.catalog.listTables():

@@ -14,7 +14,9 @@ Four formats, each read as text (every field a string) and checked line by line:
   a header row, read by column name.
 
 Any of them may be zipped (one member) or gzipped. No field is quoted: a ``"``
-is an ordinary character, and a line with a tab too many or too few is malformed.
+is an ordinary character, and a line with a tab too many or too few is malformed,
+as is one with bytes that are not UTF-8 in a field pariah reads (``Layout.used``;
+such bytes in a field it does not read harm nothing).
 
 Every format is turned into the same *normalized* columns (see ``TEXT_COLUMNS``) by
 an Ibis expression, so that one expression serves every engine. A row that fails
@@ -22,6 +24,7 @@ a check gets a ``problem`` (``field: message``) instead of being dropped.
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
 import gzip
@@ -29,6 +32,7 @@ import json
 import re
 import shutil
 import zipfile
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -42,6 +46,9 @@ FORMATS = ("gdelt1", "gdelt2", "icews", "polecat")
 ICEWS_COLUMNS = ("Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text",
                  "CAMEO Code", "Intensity", "Target Name", "Target Sectors", "Target Country", "Story ID",
                  "Sentence Number", "Publisher", "City", "District", "Province", "Country", "Latitude", "Longitude")
+GDELT_USED = ("GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor1CountryCode", "Actor1KnownGroupCode", "Actor2Code",
+              "Actor2CountryCode", "Actor2KnownGroupCode", "EventCode", "EventRootCode", "QuadClass",
+              "GoldsteinScale", "SOURCEURL")
 ICEWS_USED = ("Event ID", "Event Date", "Source Name", "Source Country", "CAMEO Code", "Intensity", "Target Name",
               "Target Country", "Story ID", "Publisher")
 
@@ -62,23 +69,20 @@ class Layout:
     name: str                       # the path as given, for messages
     path: Path                      # the file to read (unpacked when the input was zipped)
     columns: tuple[str, ...] = ()   # delimited files: column names in file order
+    used: tuple[str, ...] = ()      # the columns pariah reads (a bad byte elsewhere harms nothing)
     header: bool = False
     newline: str = "\n"
     records: pd.DataFrame | None = None  # PLOVER JSON: the records, flattened in Python
-
-    @property
-    def dataset(self) -> str:
-        return self.fmt
 
 
 def _key(name: str) -> str:
     return re.sub(r"[\s_]+", "", name).lower()
 
 
-def _first_line(path: Path) -> bytes:
+def _first_lines(path: Path, n: int = 20) -> list[bytes]:
     opener = gzip.open if path.suffix.lower() == ".gz" else open
     with opener(path, "rb") as f:
-        return f.readline(1 << 20)
+        return [line for line in (f.readline(1 << 20) for _ in range(n)) if line]
 
 
 def _unpack(path: Path, name: str, tmpdir: Path) -> Path:
@@ -112,13 +116,14 @@ def open_file(path: str | Path, fmt: str, tmpdir: Path) -> Layout:
     if path.suffix.lower() == ".zip":
         path = _unpack(path, name, tmpdir)
     try:
-        first = _first_line(path)
-    except (OSError, EOFError) as e:
+        head = _first_lines(path)
+    except (OSError, EOFError, zlib.error) as e:
         raise EventFormatError(f"{name}: cannot read: {e}") from None
+    first = head[0] if head else b""
     newline = "\r\n" if first.endswith(b"\r\n") else "\n"
     text = first.rstrip(b"\r\n").decode("utf-8", errors="replace")
     if fmt in ("gdelt1", "gdelt2"):
-        return _gdelt(fmt, name, path, text, newline)
+        return _gdelt(fmt, name, path, [h.rstrip(b"\r\n") for h in head], newline)
     if fmt == "icews":
         return _icews(name, path, text, newline)
     if text.lstrip().startswith(("[", "{")):
@@ -126,9 +131,11 @@ def open_file(path: str | Path, fmt: str, tmpdir: Path) -> Layout:
     return _polecat(name, path, text, newline)
 
 
-def _gdelt(fmt: str, name: str, path: Path, first: str, newline: str) -> Layout:
+def _gdelt(fmt: str, name: str, path: Path, head: list[bytes], newline: str) -> Layout:
+    """The layout of a GDELT export, from the number of fields most of its first lines have."""
     expected = (57, 58) if fmt == "gdelt1" else (61,)
-    found = first.count("\t") + 1 if first else expected[-1]
+    counts = collections.Counter(line.count(b"\t") + 1 for line in head if line)
+    found = counts.most_common(1)[0][0] if counts else expected[-1]
     if found not in expected:
         hint = _FIELD_HINT.get(found)
         fix = f"; is it a {hint} file? use --format {hint}" if hint and hint != fmt else ""
@@ -137,7 +144,8 @@ def _gdelt(fmt: str, name: str, path: Path, first: str, newline: str) -> Layout:
         raise EventFormatError(f"{name}:1: expected {want} tab-separated fields (a {label} event export), "
                                f"found {found}{fix}")
     columns = codes.gdelt_columns(1 if fmt == "gdelt1" else 2)[:found]
-    return Layout(fmt, name, path, columns, header=False, newline=newline)
+    used = tuple(c for c in GDELT_USED if c in columns)
+    return Layout(fmt, name, path, columns, used, header=False, newline=newline)
 
 
 def _icews(name: str, path: Path, first: str, newline: str) -> Layout:
@@ -146,7 +154,7 @@ def _icews(name: str, path: Path, first: str, newline: str) -> Layout:
     if missing:
         raise EventFormatError(f"{name}:1: not an ICEWS event file: the header lacks {', '.join(missing)} "
                                f"(expected the 20 named columns of an ICEWS .tab file: {', '.join(ICEWS_COLUMNS)})")
-    return Layout("icews", name, path, header, header=True, newline=newline)
+    return Layout("icews", name, path, header, ICEWS_USED, header=True, newline=newline)
 
 
 def _polecat(name: str, path: Path, first: str, newline: str) -> Layout:
@@ -157,7 +165,9 @@ def _polecat(name: str, path: Path, first: str, newline: str) -> Layout:
         raise EventFormatError(f"{name}:1: not a POLECAT export: the header lacks {', '.join(missing)} "
                                f"(expected tab-separated columns including {', '.join(POLECAT_REQUIRED)}, "
                                "or PLOVER JSON records)")
-    return Layout("polecat", name, path, header, header=True, newline=newline)
+    wanted = {_key(c) for c in (*POLECAT_REQUIRED, *POLECAT_OPTIONAL, *POLECAT_SOURCE)}
+    used = tuple(h for h in header if _key(h) in wanted)
+    return Layout("polecat", name, path, header, used, header=True, newline=newline)
 
 
 # ---- PLOVER JSON records ------------------------------------------------------------
@@ -234,7 +244,8 @@ def _plover_records(path: Path, name: str) -> pd.DataFrame:
 # typed values: the day, the quad class, the Goldstein score.
 
 def _text(t, name: str):
-    return t[name].cast("string").fill_null("")
+    """A text column: engines give every field as text, empty rather than null (DuckDB: ``force_not_null``)."""
+    return t[name]
 
 
 def _problem(*checks):
@@ -244,22 +255,28 @@ def _problem(*checks):
     return ibis.cases(*checks, else_=ibis.null("string"))
 
 
-#: Every month and day of a leap year, as MMDD text (a real date's month and day is one of them).
-_MMDD = tuple(sorted({(dt.date(2024, 1, 1) + dt.timedelta(days=i)).strftime("%m%d") for i in range(366)}))
-
-
 def _date_ok(date_text, compact: bool):
-    """Whether ``YYYYMMDD`` (compact) or ``YYYY-MM-DD`` text is a real date (cheap enough for every row)."""
+    """Whether ``YYYYMMDD`` (compact) or ``YYYY-MM-DD`` text is a real date (cheap enough for every row).
+
+    Digits come from the cast of the whole; a sign or a blank sorts below "0", so the
+    range checks on the year, month and day text turn those away.
+    """
+    import ibis
+
     if compact:
-        shape = (date_text.length() == 8) & date_text.try_cast("int64").notnull() & ~date_text.contains("-")
-        mmdd = date_text.substr(4, 4)
+        digits = date_text
+        shape = date_text.length() == 8
+        year, month, day = date_text.substr(0, 4), date_text.substr(4, 2), date_text.substr(6, 2)
     else:
-        shape = ((date_text.length() == 10) & (date_text.substr(4, 1) == "-") & (date_text.substr(7, 1) == "-")
-                 & (date_text.substr(0, 4) + date_text.substr(5, 2) + date_text.substr(8, 2)).try_cast("int64").notnull())
-        mmdd = date_text.substr(5, 2) + date_text.substr(8, 2)
-    year = date_text.substr(0, 4).try_cast("int64")
-    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    return (shape & mmdd.isin(list(_MMDD)) & ((mmdd != "0229") | leap)).fill_null(False)
+        year, month, day = date_text.substr(0, 4), date_text.substr(5, 2), date_text.substr(8, 2)
+        digits = year + month + day
+        shape = (date_text.length() == 10) & (date_text.substr(4, 1) == "-") & (date_text.substr(7, 1) == "-")
+    last = ibis.cases((month == "02", "29"), (month.isin(["04", "06", "09", "11"]), "30"), else_="31")
+    number = year.try_cast("int64")
+    leap = ((number % 4 == 0) & (number % 100 != 0)) | (number % 400 == 0)
+    ok = (shape & digits.try_cast("int64").notnull() & (year >= "1000") & (month >= "01") & (month <= "12")
+          & (day >= "01") & (day <= last) & ibis.ifelse((month == "02") & (day == "29"), leap, True))
+    return ok.fill_null(False)
 
 
 def _day(date_text, compact: bool):
@@ -357,13 +374,20 @@ TEXT_COLUMNS = ("_row", "event_id", "date_text", "a1_code", "a1_country", "a1_gr
 
 
 def _cameo_checks(code, root, score_text, code_name: str, root_name: str | None, score_name: str):
+    """Checks of a CAMEO event code, its root code (when the data give one) and a Goldstein-scale score.
+
+    The root is two characters from "01" to "20" and the code two to four digits
+    starting with it (string comparisons: cheaper than a lookup on every row).
+    """
     import ibis
 
-    roots = list(codes.ROOTS)
+    root_ok = (root.length() == 2) & (root >= "01") & (root <= "20")
+    code_ok = code.length().between(2, 4) & code.try_cast("int64").notnull() & code.startswith(root)
     checks = []
     if root_name is not None:
-        checks.append((~root.isin(roots), ibis.literal(f"{root_name}: bad CAMEO root code '") + root + "'"))
-    code_ok = code.length().between(2, 4) & code.try_cast("int64").notnull() & code.startswith(root) & root.isin(roots)
+        checks.append((_bad(root_ok), ibis.literal(f"{root_name}: bad CAMEO root code '") + root + "'"))
+    else:
+        code_ok = code_ok & root_ok
     checks += [
         (_bad(code_ok.fill_null(False)), ibis.literal(f"{code_name}: bad CAMEO event code '") + code + "'"),
         (_bad(_score_ok(score_text)),
@@ -375,9 +399,7 @@ def _cameo_checks(code, root, score_text, code_name: str, root_name: str | None,
 def _normalize_gdelt(t, layout: Layout):
     import ibis
 
-    s = {c: _text(t, c) for c in ("GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor1CountryCode",
-                                  "Actor1KnownGroupCode", "Actor2Code", "Actor2CountryCode", "Actor2KnownGroupCode",
-                                  "EventCode", "EventRootCode", "QuadClass", "GoldsteinScale")}
+    s = {c: _text(t, c) for c in GDELT_USED if c != "SOURCEURL"}
     source = _text(t, "SOURCEURL") if "SOURCEURL" in layout.columns else ibis.literal("")
     event_id = s["GLOBALEVENTID"]
     id_ok = (event_id.length() > 0) & event_id.try_cast("int64").notnull() & ~event_id.contains(" ")

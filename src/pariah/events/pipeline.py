@@ -35,33 +35,41 @@ def select(norm, target: str, states: list[str], finish):
     """Dyadic events of ``target`` and malformed rows, with the count of rows read, in one pass.
 
     ``norm``: a file's normalized rows (``formats.normalize``); ``finish``: the
-    format's typing of kept rows (``formats.finish``). Returns one row per kept row
-    (``_key`` = its ``_row``) plus one row (``_key`` = -1) standing for all the
-    others; ``rows`` counts the rows each stands for. Kept rows are the malformed
-    ones (``problem``), the dyadic events (``direction`` and ``state``) and other
-    events naming the target (neither). Grouping rather than filtering
-    lets one scan give both; only cheap checks run on every row, the rest on the
-    rows kept.
+    format's typing of kept rows (``formats.finish``). Rows are kept when malformed
+    (``problem``) or when they name the target; every kept row is grouped by its
+    content (identical lines fall together, and ``rows`` counts them), all other
+    rows into one group (``_key`` null). Grouping rather than filtering lets one
+    scan give both the rows kept and the count of rows read, and it needs no row
+    order, so the engine reads the file in parallel; only cheap checks run on every
+    row, the rest on the rows kept. Returns the kept rows with ``direction`` and
+    ``state`` set for dyadic events (null for other events naming the target and
+    for malformed rows).
     """
     keep = (norm.problem.notnull()
             | _is_target(norm.a1_country, norm.a1_code, norm.a1_group, target)
             | _is_target(norm.a2_country, norm.a2_code, norm.a2_group, target))
-    marked = norm.mutate(_key=ibis.ifelse(keep, norm._row, ibis.literal(-1, "int64")))
-    grouped = marked.group_by("_key").aggregate(
-        rows=marked.count(), last_row=marked._row.max(),
-        **{c: marked[c].arbitrary() for c in norm.columns if c != "_row"},
-    )
+    content = [c for c in norm.columns if c != "_row"]
+    key = ibis.literal("\x1f").join([norm[c].fill_null("") for c in content])
+    marked = norm.mutate(_key=ibis.ifelse(keep, key, ibis.null("string")))
+    grouped = marked.group_by("_key").aggregate(rows=marked.count(),
+                                                **{c: marked[c].arbitrary() for c in content})
     t = finish(grouped)
     hit1 = _is_target(t.a1_country, t.a1_code, t.a1_group, target)
     hit2 = _is_target(t.a2_country, t.a2_code, t.a2_group, target)
     to_target = hit2 & ~hit1 & t.a1_country.isin(states) & (t.a1_country != target)
     from_target = hit1 & ~hit2 & t.a2_country.isin(states) & (t.a2_country != target)
-    ok = t.problem.isnull() & (t._key != -1)
+    ok = t.problem.isnull() & t._key.notnull()
     direction = ibis.cases((ok & to_target, "to_target"), (ok & from_target, "from_target"),
                            else_=ibis.null("string"))
     state = ibis.cases((ok & to_target, t.a1_country), (ok & from_target, t.a2_country), else_=ibis.null("string"))
     out = t.mutate(direction=direction, state=state, month=t.day.truncate("M").cast("date"))
-    return out.select("_key", "rows", "last_row", *(c for c in KEPT if c != "_row"))
+    return out.select("_key", "rows", *(c for c in KEPT if c != "_row"))
+
+
+def malformed(norm):
+    """The malformed rows of a file, in file order: ``_row`` (its position) and ``problem``."""
+    bad = norm.filter(norm.problem.notnull())
+    return bad.select("_row", "problem").order_by("_row")
 
 
 def monthly(dyads):

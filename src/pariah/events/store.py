@@ -20,8 +20,8 @@ from typing import Iterable
 
 import pandas as pd
 from sqlalchemy import (BigInteger, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
-                        PrimaryKeyConstraint, SmallInteger, String, Table, Text, UniqueConstraint, delete, func,
-                        insert, select, text)
+                        PrimaryKeyConstraint, SmallInteger, String, Table, Text, UniqueConstraint, delete, insert,
+                        select, text)
 from sqlalchemy.engine import Connection
 
 from pariah.events import formats, pipeline
@@ -166,7 +166,13 @@ def _dates(frame: pd.DataFrame, columns=("day", "month")) -> pd.DataFrame:
 
 
 def _scan(engine, layout: formats.Layout, target: str, states: list[str]) -> _Scan:
-    raw = engine.table(layout.records) if layout.records is not None else engine.raw(layout)
+    """One file: a parallel pass for the kept rows and the row count; a numbered pass only if a row is malformed."""
+    def rows_of(numbered: bool):
+        if layout.records is not None:
+            return engine.table(layout.records)
+        return engine.raw(layout, numbered=numbered)
+
+    raw = rows_of(False)
     countries = None
     needed = formats.countries_needed(layout)
     if needed:
@@ -174,20 +180,25 @@ def _scan(engine, layout: formats.Layout, target: str, states: list[str]) -> _Sc
         for column in needed[1:]:
             names = names.union(raw.select(value=raw[column]))
         countries = formats.resolve_countries(engine.fetch(names.distinct())["value"].dropna())
-    norm = formats.normalize(layout, raw, countries)
-    grouped = engine.fetch(pipeline.select(norm, target, states, lambda t: formats.finish(layout, t)))
-    kept = grouped[(grouped["_key"] != -1) & (grouped["problem"].notna() | grouped["direction"].notna())]
-    structural = engine.structural(layout) if layout.records is None else []
-    bad = kept[kept["problem"].notna()].sort_values("_key")
-    rows = [int(r) for r in bad["_key"]]
-    lines = rows if layout.records is not None else engine.line_of(layout, rows, structural)
-    problems = sorted([*zip(lines, bad["problem"]), *structural])
-    dyads = kept[kept["problem"].isna()].copy()
-    dyads = _dates(dyads)[list(EVENT_COLUMNS)].reset_index(drop=True)
+    grouped = engine.fetch(pipeline.select(formats.normalize(layout, raw, countries), target, states,
+                                           lambda t: formats.finish(layout, t)))
+    structural, unsplit = engine.structural(layout, MAX_PROBLEMS) if layout.records is None else ([], 0)
+    problems = list(structural)
+    bad_rows = int(grouped.loc[grouped["problem"].notna(), "rows"].sum())
+    if bad_rows:
+        # Line numbers need the rows in file order, which only a second pass over the file gives.
+        bad = engine.fetch(pipeline.malformed(formats.normalize(layout, rows_of(True), countries))
+                           .limit(MAX_PROBLEMS))
+        rows = [int(r) for r in bad["_row"]]
+        lines = rows if layout.records is not None else engine.line_of(layout, rows, structural)
+        problems += list(zip(lines, bad["problem"]))
+    problems = sorted(problems)[:MAX_PROBLEMS]
+    dyads = grouped[grouped["_key"].notna() & grouped["problem"].isna() & grouped["direction"].notna()].copy()
+    dyads = _dates(dyads)[list(EVENT_COLUMNS)].sort_values("event_id", kind="stable").reset_index(drop=True)
     dyads["quad"] = dyads["quad"].astype(int)
     dyads["goldstein"] = pd.to_numeric(dyads["goldstein"], errors="coerce").astype(float)
-    read = int(grouped["rows"].sum()) + len(structural)
-    return _Scan(FileReport(layout.name, read, len(dyads), len(problems)), dyads, problems)
+    read = int(grouped["rows"].sum()) + unsplit
+    return _Scan(FileReport(layout.name, read, len(dyads), bad_rows + unsplit), dyads, problems)
 
 
 def ingest(ledger, files: Iterable[str | Path], *, fmt: str, target: str, engine: str = "duckdb",
@@ -206,14 +217,19 @@ def ingest(ledger, files: Iterable[str | Path], *, fmt: str, target: str, engine
     paths = list(files)
     if not paths:
         raise PariahError("no event files given")
+    if spark_master and engine != "spark":
+        raise PariahError(f"--spark-master needs --engine spark (the engine is {engine})")
     states = _states()
     with tempfile.TemporaryDirectory(prefix="pariah-events-") as tmp, \
             open_engine(engine, spark_master=spark_master, memory_limit=memory_limit) as eng:
         layouts = [formats.open_file(p, fmt, Path(tmp)) for p in paths]
         scans = [_scan(eng, layout, target, states) for layout in layouts]
         problems = [f"{s.report.name}:{line}: {message}" for s in scans for line, message in s.problems]
-        if strict and problems:
-            raise MalformedEvents(problems)
+        malformed = sum(s.report.malformed for s in scans)
+        if strict and malformed:
+            listed = problems[:MAX_PROBLEMS]
+            more = [f"... and {malformed - len(listed)} more malformed lines"] if malformed > len(listed) else []
+            raise MalformedEvents(listed + more)
         with ledger.engine.connect() as conn, conn.begin():
             if conn.dialect.name == "postgresql":
                 conn.execute(text("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"))
@@ -226,31 +242,18 @@ def ingest(ledger, files: Iterable[str | Path], *, fmt: str, target: str, engine
                     ingested_at=now).returning(event_files.c.id)).scalar_one()
                 frames.append(scan.dyads.assign(file_id=file_id))
             dyads = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*EVENT_COLUMNS, "file_id"])
-            added = _insert_events(conn, target, fmt, dyads)
             months = sorted(set(dyads["month"]))
-            _refresh(conn, eng, target, fmt, months)
+            held = _held_events(conn, target, fmt, months)
+            new = dyads[~dyads["event_id"].isin(held["event_id"])].drop_duplicates(subset=["event_id"])
+            if len(new):
+                _bulk_insert(conn, events, new.assign(target=target, dataset=fmt))
+            added = len(new)
+            _refresh(conn, eng, target, fmt, months, pd.concat([held, new[held.columns]], ignore_index=True))
     return IngestResult(
         target=target, dataset=fmt, engine=eng.name, files=tuple(s.report for s in scans),
         rows=sum(s.report.rows for s in scans), matched=sum(s.report.matched for s in scans), added=added,
-        malformed=len(problems), problems=tuple(problems[:MAX_PROBLEMS]), months=len(months),
+        malformed=malformed, problems=tuple(problems[:MAX_PROBLEMS]), months=len(months),
     )
-
-
-def _insert_events(conn: Connection, target: str, dataset: str, dyads: pd.DataFrame) -> int:
-    if dyads.empty:
-        return 0
-    dyads = dyads.drop_duplicates(subset=["event_id"], keep="first")
-    held: set[str] = set()
-    months = sorted(set(dyads["month"]))
-    for start in range(0, len(months), 200):
-        held |= set(conn.execute(select(events.c.event_id).where(
-            events.c.target == target, events.c.dataset == dataset,
-            events.c.month.in_(months[start:start + 200]))).scalars())
-    new = dyads[~dyads["event_id"].isin(held)]
-    if new.empty:
-        return 0
-    _bulk_insert(conn, events, new.assign(target=target, dataset=dataset))
-    return len(new)
 
 
 def _bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
@@ -270,26 +273,27 @@ def _bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
         conn.exec_driver_sql(sql, rows[start:start + 50_000])
 
 
+_HELD = ["event_id", "state", "month", "direction", "category", "quad", "goldstein", "source"]
+
+
 def _held_events(conn: Connection, target: str, dataset: str, months: list[dt.date]) -> pd.DataFrame:
-    columns = ["state", "month", "direction", "category", "quad", "goldstein", "source"]
+    """The events already held for ``months``: what an ingest must not add again, and must aggregate with."""
     rows = []
     for start in range(0, len(months), 200):
-        rows += conn.execute(select(*(events.c[c] for c in columns)).where(
+        rows += conn.execute(select(*(events.c[c] for c in _HELD)).where(
             events.c.target == target, events.c.dataset == dataset,
             events.c.month.in_(months[start:start + 200]))).all()
-    frame = pd.DataFrame(rows, columns=columns)
-    frame = _dates(frame, ("month",))
+    frame = _dates(pd.DataFrame(rows, columns=_HELD), ("month",))
     frame["quad"] = frame["quad"].astype("int8")
     frame["goldstein"] = frame["goldstein"].astype(float)
     return frame
 
 
-def _refresh(conn: Connection, engine, target: str, dataset: str, months: list[dt.date]) -> None:
-    """Recompute the aggregates of ``months`` from every event held for them, on ``engine``."""
+def _refresh(conn: Connection, engine, target: str, dataset: str, months: list[dt.date], held: pd.DataFrame) -> None:
+    """Replace the aggregates of ``months`` by those of ``held``, every event held for them, computed on ``engine``."""
     if not months:
         return
-    held = _held_events(conn, target, dataset, months)
-    table = engine.table(held)
+    table = engine.table(held.drop(columns=["event_id"]))
     monthly = _dates(engine.fetch(pipeline.monthly(table)), ("month",))
     counts = _dates(engine.fetch(pipeline.categories(table)), ("month",))
     for start in range(0, len(months), 200):
@@ -312,9 +316,10 @@ def _period(ledger, case_id: str, start, end):
     return case, first, last
 
 
-def _read(ledger, table: Table, case_id: str, dataset, start, end, state, direction) -> pd.DataFrame:
+def _read(ledger, table: Table, case_id: str, dataset, start, end, state, direction, target=None) -> pd.DataFrame:
     case, first, last = _period(ledger, case_id, start, end)
-    query = select(table).where(table.c.target == case.target, table.c.month >= first.replace(day=1))
+    target = check_target(target) if target else case.target
+    query = select(table).where(table.c.target == target, table.c.month >= first.replace(day=1))
     if last is not None:
         query = query.where(table.c.month <= last)
     if dataset:
@@ -329,33 +334,36 @@ def _read(ledger, table: Table, case_id: str, dataset, start, end, state, direct
 
 
 def aggregates(ledger, case_id: str, *, dataset: str | None = None, start=None, end=None, state: str | None = None,
-               direction: str | None = None) -> pd.DataFrame:
+               direction: str | None = None, target: str | None = None) -> pd.DataFrame:
     """Monthly event aggregates of a case's target, per state and direction, within the case period.
+
+    ``target`` reads another target's events over the case period (e.g. ``TAL``, the
+    Taliban as GDELT codes them, for a case whose target is ``AFG``).
 
     One row per dataset, state, month (first day) and direction, with the columns
     ``target, dataset, state, month, direction, events, verbal_cooperation,
     material_cooperation, verbal_conflict, material_conflict, cooperation, conflict,
     goldstein_sum, goldstein_mean, cooperation_score, sources`` (see ``pipeline.monthly``).
     """
-    frame = _read(ledger, event_months, case_id, dataset, start, end, state, direction)
+    frame = _read(ledger, event_months, case_id, dataset, start, end, state, direction, target)
     order = ["dataset", "month", "state", "direction"]
     columns = ["target", "dataset", *pipeline.MONTHLY]
     return frame[columns].sort_values(order, kind="stable").reset_index(drop=True)
 
 
 def category_counts(ledger, case_id: str, *, dataset: str | None = None, start=None, end=None,
-                    state: str | None = None, direction: str | None = None) -> pd.DataFrame:
+                    state: str | None = None, direction: str | None = None, target: str | None = None) -> pd.DataFrame:
     """Event counts per dataset, state, month, direction and category (CAMEO root or PLOVER category)."""
-    frame = _read(ledger, event_categories, case_id, dataset, start, end, state, direction)
+    frame = _read(ledger, event_categories, case_id, dataset, start, end, state, direction, target)
     columns = ["target", "dataset", *pipeline.CATEGORIES]
     return frame[columns].sort_values(["dataset", "month", "state", "direction", "category"],
                                       kind="stable").reset_index(drop=True)
 
 
 def stored_events(ledger, case_id: str, *, dataset: str | None = None, start=None, end=None,
-                  state: str | None = None, direction: str | None = None) -> pd.DataFrame:
+                  state: str | None = None, direction: str | None = None, target: str | None = None) -> pd.DataFrame:
     """The dyadic events held for a case's target within the case period, one row per event."""
-    frame = _read(ledger, events, case_id, dataset, start, end, state, direction)
+    frame = _read(ledger, events, case_id, dataset, start, end, state, direction, target)
     _, first, last = _period(ledger, case_id, start, end)
     if len(frame):
         frame = frame[(frame["day"] >= first) & ((frame["day"] <= last) if last else True)]
@@ -376,9 +384,3 @@ def file_log(ledger, target: str | None = None) -> pd.DataFrame:
         query = query.where(event_files.c.target == target)
     with ledger.engine.connect() as conn:
         return pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in event_files.columns])
-
-
-def count_held(ledger, target: str, dataset: str) -> int:
-    with ledger.engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(events).where(
-            events.c.target == target, events.c.dataset == dataset)).scalar_one()

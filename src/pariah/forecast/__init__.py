@@ -44,16 +44,20 @@ def _world(ledger, case, as_of: dt.date, engagement: bool) -> World:
                  engagement=_engagement(ledger, case, as_of) if engagement else None)
 
 
+#: When several event datasets hold a target's events, the engagement covariate uses the first of
+#: these (they overlap in time and would count the same events twice).
+DATASET_PREFERENCE = ("gdelt2", "gdelt1", "icews", "polecat")
+
+
 def _engagement(ledger, case, as_of: dt.date) -> pd.DataFrame | None:
     """Event-data engagement of a case's states up to ``as_of``, or None where no event data are loaded."""
-    try:
-        from pariah.events import engagement
-    except ImportError:
+    from pariah.events import engagement, store
+
+    held = store.datasets(ledger, case.target)
+    if not held:
         return None
-    try:
-        frame = engagement(ledger, case.id, end=as_of)
-    except PariahError:
-        return None
+    dataset = next((d for d in DATASET_PREFERENCE if d in held), held[0])
+    frame = engagement(ledger, case.id, dataset=dataset, end=as_of)
     return frame[[m < as_of.replace(day=1) for m in frame["month"]]] if len(frame) else frame
 
 

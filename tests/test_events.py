@@ -1,0 +1,627 @@
+"""Event data: readers, malformed-line accounting, aggregates, storage, candidate acts, engagement, CLI.
+
+Hand-built files have known aggregates; the real GDELT 1.0 extract and PLOVER
+records in ../shared/data/raw are read when present (skipped when absent).
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import gzip
+import json
+import math
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from pariah import events
+from pariah.events import codes, formats
+from pariah.events.errors import EventFormatError, MalformedEvents
+from pariah.exceptions import PariahError
+from pariah.ledger import Ledger
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT.parent / "shared" / "data" / "raw"
+GDELT_EXTRACT = RAW / "gdelt-cameo" / "gdelt1_events_georgia_aug2012.csv"
+PLOVER_GSR = RAW / "plover" / "PLOVER_GSR_CAMEO.json"
+
+
+# ---- hand-built files ---------------------------------------------------------------
+
+def gdelt_line(version: int = 2, **fields) -> str:
+    """One GDELT export line with sensible defaults (Pakistan visits Afghanistan on 2024-03-05)."""
+    values = dict(GLOBALEVENTID="1", SQLDATE="20240305", Actor1Code="PAKGOV", Actor1CountryCode="PAK",
+                  Actor2Code="AFGGOV", Actor2CountryCode="AFG", EventCode="042", EventBaseCode="042",
+                  EventRootCode="04", QuadClass="1", GoldsteinScale="1.9", SOURCEURL="https://example.org/u1")
+    values.update(fields)
+    return "\t".join(values.get(c, "") for c in codes.gdelt_columns(version))
+
+
+#: The known dyads of the hand-built GDELT 2.0 file (target AFG).
+GOOD = [
+    dict(GLOBALEVENTID="1"),  # PAK -> AFG, make a visit, March
+    dict(GLOBALEVENTID="2", Actor1Code="AFGGOV", Actor1CountryCode="AFG", Actor2Code="CHN", Actor2CountryCode="CHN",
+         SQLDATE="20240307", EventCode="043", GoldsteinScale="2.8", SOURCEURL="https://example.org/u2"),
+    dict(GLOBALEVENTID="3", SQLDATE="20240320", EventCode="057", EventRootCode="05", GoldsteinScale="8.0"),
+    dict(GLOBALEVENTID="4", SQLDATE="20240321", EventCode="190", EventRootCode="19", QuadClass="4",
+         GoldsteinScale="-10.0", SOURCEURL="https://example.org/u3"),
+    dict(GLOBALEVENTID="5", SQLDATE="20240401", EventCode="161", EventRootCode="16", QuadClass="4",
+         GoldsteinScale="-4.0", SOURCEURL="https://example.org/u4"),
+    dict(GLOBALEVENTID="10", SQLDATE="20240415", Actor1Code="AFG", Actor1CountryCode="AFG", Actor2Code="PAK",
+         Actor2CountryCode="PAK", EventCode="061", EventRootCode="06", QuadClass="2", GoldsteinScale="6.4",
+         SOURCEURL="https://example.org/u5"),
+]
+#: Sound lines that are not the target's dyads with a state.
+OTHER = [
+    dict(GLOBALEVENTID="6", Actor1Code="USA", Actor1CountryCode="USA", Actor2Code="GBR", Actor2CountryCode="GBR"),
+    dict(GLOBALEVENTID="7", Actor1Code="AFGGOV", Actor1CountryCode="AFG"),  # domestic
+    dict(GLOBALEVENTID="8", Actor2Code="TAL", Actor2CountryCode="", Actor2KnownGroupCode="TAL"),  # PAK -> Taliban
+    dict(GLOBALEVENTID="9", Actor1Code="EUR", Actor1CountryCode="EUR"),  # a region, not a state
+]
+
+
+def write_gdelt(path: Path, lines: list[str]) -> Path:
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
+    return path
+
+
+@pytest.fixture
+def gdelt2_file(tmp_path) -> Path:
+    """Known dyads, other events, a blank line and six malformed lines (line numbers in ``MALFORMED``)."""
+    lines = [gdelt_line(**GOOD[0]), gdelt_line(**GOOD[1]), "", gdelt_line(**OTHER[0]),
+             gdelt_line(GLOBALEVENTID="11", SQLDATE="20240230"),                       # line 5
+             "too\tfew\tcolumns",                                                    # line 6
+             gdelt_line(**GOOD[2]), gdelt_line(**OTHER[1]),
+             gdelt_line(GLOBALEVENTID="12", GoldsteinScale="abc"),                    # line 9
+             gdelt_line(GLOBALEVENTID="13", QuadClass="7"),                           # line 10
+             gdelt_line(**GOOD[3]), gdelt_line(**OTHER[2]),
+             gdelt_line(GLOBALEVENTID="14", EventCode="4x2"),                         # line 13
+             gdelt_line(**GOOD[4]), gdelt_line(**OTHER[3]), gdelt_line(**GOOD[5]),
+             gdelt_line(GLOBALEVENTID="15") + "\textra"]                               # line 17
+    path = write_gdelt(tmp_path / "20240401.export.CSV", lines)
+    with open(path, "ab") as f:
+        # Line 18: not UTF-8 in a field pariah reads (malformed); line 19: in one it does not read (a sound event).
+        f.write(gdelt_line(GLOBALEVENTID="16", Actor1Code="x").encode().replace(b"\tx\t", b"\t\xff\xfe\t") + b"\n")
+        f.write(gdelt_line(**{**OTHER[0], "GLOBALEVENTID": "17", "Actor1Name": "x"}).encode().replace(
+            b"\tx\t", b"\t\xff\xfe\t") + b"\n")
+    return path
+
+
+MALFORMED = [
+    (5, "SQLDATE: bad date '20240230', expected YYYYMMDD"),
+    (6, "columns: expected 61 tab-separated fields, found 3"),
+    (9, "GoldsteinScale: expected a score from -10 to 10, found 'abc'"),
+    (10, "QuadClass: expected 1 to 4, found '7'"),
+    (13, "EventCode: bad CAMEO event code '4x2'"),
+    (17, "columns: expected 61 tab-separated fields, found 62"),
+    (18, "encoding: not valid UTF-8"),
+]
+
+
+def problems_of(path: Path) -> list[str]:
+    return [f"{path}:{line}: {message}" for line, message in MALFORMED]
+
+
+ICEWS_ROWS = [
+    # Event ID, Event Date, Source Name, Source Country, CAMEO Code, Intensity, Target Name, Target Country
+    ("101", "2024-03-05", "Government (Pakistan)", "Pakistan", "042", "1.9", "Taliban", "Afghanistan"),
+    ("102", "2024-03-09", "China", "China", "057", "8.0", "Afghanistan", "Afghanistan"),
+    ("103", "2024-03-10", "Taliban", "Afghanistan", "190", "-10.0", "Citizen (Afghanistan)", "Afghanistan"),
+    ("104", "2024-13-01", "China", "China", "057", "8.0", "Afghanistan", "Afghanistan"),
+    ("105", "2024-03-11", "China", "China", "4x", "8.0", "Afghanistan", "Afghanistan"),
+]
+
+
+def write_icews(path: Path, rows=ICEWS_ROWS, extra_lines=("only\tthree\tfields",)) -> Path:
+    lines = ["\t".join(formats.ICEWS_COLUMNS)]
+    for event_id, date, src, src_country, code, intensity, tgt, tgt_country in rows:
+        record = dict(zip(formats.ICEWS_COLUMNS, [""] * 20))
+        record.update({"Event ID": event_id, "Event Date": date, "Source Name": src, "Source Country": src_country,
+                       "CAMEO Code": code, "Intensity": intensity, "Target Name": tgt,
+                       "Target Country": tgt_country, "Story ID": f"9{event_id}", "Publisher": "Xinhua"})
+        lines.append("\t".join(record[c] for c in formats.ICEWS_COLUMNS))
+    lines += list(extra_lines)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def plover_record(id_, date, source, target, event, mode="", url=""):
+    record = {"id": id_, "date": date, "source": [{"actorText": source, "code": source}],
+              "target": [{"actorText": target, "code": target}] if target else "", "event": event}
+    if mode:
+        record["mode"] = mode
+    if url:
+        record["url"] = url
+    return record
+
+
+PLOVER_ROWS = [
+    plover_record("p1", "2024-03-05", "PAK", "AFG", "CONSULT", "visit", "https://example.org/p1"),
+    plover_record("p2", "2024-03-06", "AFG", "CHN", "AGREE", url="https://example.org/p2"),
+    plover_record("p3", "2024-03-07", "USA", "AFG", "SANCTION", url="https://example.org/p3"),
+    plover_record("p4", "2024-02-30", "USA", "AFG", "SANCTION"),
+    plover_record("p5", "2024-03-08", "USA", "AFG", "SHOUT"),
+]
+
+
+def write_plover_jsonl(path: Path, records=PLOVER_ROWS) -> Path:
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    return path
+
+
+def monthly(ledger, case="test-case", **kw) -> dict:
+    rows = events.aggregates(ledger, case, **kw)
+    return {(r["state"], str(r["month"]), r["direction"]): r for r in rows.to_dict("records")}
+
+
+# ---- reference tables ------------------------------------------------------------------
+
+def test_cameo_table_and_gdelt_columns_come_from_the_gdelt_package():
+    table = codes.cameo().set_index("code")
+    assert table.loc["042", "label"] == "Make a visit" and table.loc["042", "goldstein"] == 1.9
+    assert table.loc["1313", "label"] == "Threaten to reduce or break relations"
+    assert len(codes.gdelt_columns(1)) == 58 and codes.gdelt_columns(1)[-1] == "SOURCEURL"
+    assert len(codes.gdelt_columns(2)) == 61 and "ActionGeo_ADM2Code" in codes.gdelt_columns(2)
+
+
+@pytest.mark.skipif(not (RAW / "gdelt-cameo").is_dir(), reason="shared/data/raw/gdelt-cameo not present")
+def test_gdelt_package_tables_agree_with_the_shared_copies():
+    labels1 = (RAW / "gdelt-cameo" / "GDELT_1.0_event_Column_Labels_Header_Row_Sep2016.tsv").read_text().split()
+    assert tuple(labels1[1:]) == codes.gdelt_columns(1)  # the shared file starts with its own 'tableId'
+    with open(RAW / "gdelt-cameo" / "GDELT_2.0_Events_Column_Labels_Header_Row_Sep2016.csv", encoding="utf-8") as f:
+        assert tuple(r["tableId"] for r in csv.DictReader(f)) == codes.gdelt_columns(2)
+    with open(RAW / "gdelt-cameo" / "CAMEO.goldsteinscale.tsv", encoding="utf-8") as f:
+        scores = {r["CAMEOEVENTCODE"]: float(r["GOLDSTEINSCALE"]) for r in csv.DictReader(f, delimiter="\t")}
+    with open(RAW / "gdelt-cameo" / "CAMEO.eventcodes.tsv", encoding="latin-1") as f:
+        labels = {r["CAMEOEVENTCODE"]: r["EVENTDESCRIPTION"] for r in csv.DictReader(f, delimiter="\t")}
+    ours = codes.cameo().set_index("code")
+    differ = {c for c in scores if c in ours.index and ours.at[c, "goldstein"] != scores[c]}
+    assert differ == codes.GOLDSTEIN_DIFFERS_FROM_GDELT_LOOKUP  # what the package really ships, documented
+    for code in codes.act_mapping().query("scheme == 'cameo'")["code"]:
+        assert labels[code].replace(", not specified below", "").strip().lower() == ours.at[code, "label"].lower()
+
+
+def test_act_mapping_is_data_with_a_reason_and_real_codes():
+    from pariah.ladder import ACTS
+
+    mapping = codes.act_mapping()
+    assert not mapping.duplicated(["scheme", "code", "mode", "direction"]).any()
+    assert set(mapping["act"]) <= set(ACTS)
+    assert (mapping["reason"].str.len() > 10).all()
+    assert set(mapping["direction"]) == {"to_target", "from_target"}
+    cameo = set(codes.cameo()["code"])
+    assert set(mapping.query("scheme == 'cameo'")["code"]) <= cameo
+    assert set(mapping.query("scheme == 'plover'")["code"]) <= set(codes.plover()["category"])
+    for code in ("054", "042", "043", "050", "057", "161", "1313"):
+        assert code in set(mapping["code"]), code
+
+
+# ---- reading and accounting --------------------------------------------------------------
+
+def test_hand_built_gdelt2_file_gives_known_aggregates(ledger, gdelt2_file):
+    result = events.ingest(ledger, [gdelt2_file], fmt="gdelt2", target="AFG")
+    assert (result.rows, result.matched, result.added, result.malformed) == (18, 6, 6, 7)
+    assert list(result.problems) == problems_of(gdelt2_file)
+    rows = monthly(ledger)
+    assert set(rows) == {("PAK", "2024-03-01", "to_target"), ("CHN", "2024-03-01", "from_target"),
+                         ("PAK", "2024-04-01", "to_target"), ("PAK", "2024-04-01", "from_target")}
+    pak = rows[("PAK", "2024-03-01", "to_target")]
+    assert (pak["events"], pak["verbal_cooperation"], pak["material_conflict"], pak["cooperation"], pak["conflict"]) == (3, 2, 1, 2, 1)
+    assert pak["goldstein_sum"] == pytest.approx(-0.1) and pak["goldstein_mean"] == pytest.approx(-0.1 / 3, abs=1e-6)
+    assert pak["cooperation_score"] == pytest.approx(9.9) and pak["sources"] == 2
+    chn = rows[("CHN", "2024-03-01", "from_target")]
+    assert (chn["events"], chn["cooperation"], chn["goldstein_mean"], chn["sources"]) == (1, 1, 2.8, 1)
+    april = rows[("PAK", "2024-04-01", "from_target")]
+    assert (april["material_cooperation"], april["cooperation_score"]) == (1, 6.4)
+    assert rows[("PAK", "2024-04-01", "to_target")]["cooperation_score"] == 0
+    counts = events.category_counts(ledger, "test-case", state="PAK", direction="to_target")
+    march = counts[counts["month"].astype(str) == "2024-03-01"]
+    assert dict(zip(march["category"], march["events"])) == {"04": 1, "05": 1, "19": 1}
+
+
+def test_target_can_be_a_cameo_actor_code(ledger, gdelt2_file):
+    result = events.ingest(ledger, [gdelt2_file], fmt="gdelt2", target="tal")
+    assert (result.target, result.matched) == ("TAL", 1)
+    assert set(monthly(ledger, target="TAL")) == {("PAK", "2024-03-01", "to_target")}
+    assert monthly(ledger) == {}  # the case's own target, AFG, has no events yet
+
+
+def test_ingesting_twice_changes_nothing_and_a_new_file_adds_to_its_months(ledger, gdelt2_file, tmp_path):
+    events.ingest(ledger, [gdelt2_file], fmt="gdelt2", target="AFG")
+    before = events.aggregates(ledger, "test-case")
+    again = events.ingest(ledger, [gdelt2_file], fmt="gdelt2", target="AFG")
+    assert (again.matched, again.added) == (6, 0)
+    pd.testing.assert_frame_equal(before, events.aggregates(ledger, "test-case"))
+    more = write_gdelt(tmp_path / "more.CSV", [gdelt_line(GLOBALEVENTID="20", SQLDATE="20240330",
+                                                          SOURCEURL="https://example.org/u9")])
+    assert events.ingest(ledger, [more], fmt="gdelt2", target="AFG").added == 1
+    pak = monthly(ledger)[("PAK", "2024-03-01", "to_target")]
+    assert (pak["events"], pak["sources"]) == (4, 3)
+    assert len(events.file_log(ledger, "AFG")) == 3
+
+
+def test_strict_rejects_every_malformed_line_and_writes_nothing(ledger, gdelt2_file):
+    with pytest.raises(MalformedEvents) as info:
+        events.ingest(ledger, [gdelt2_file], fmt="gdelt2", target="AFG", strict=True)
+    assert info.value.problems == problems_of(gdelt2_file)
+    assert str(info.value).startswith(f"{gdelt2_file}:5: SQLDATE") and "(and 6 more)" in str(info.value)
+    assert events.aggregates(ledger, "test-case").empty and events.file_log(ledger).empty
+
+
+def test_zipped_and_gzipped_files_read_like_plain_ones(ledger, gdelt2_file, tmp_path):
+    zipped = tmp_path / "20240401.export.CSV.zip"
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(gdelt2_file, gdelt2_file.name)
+    result = events.ingest(ledger, [zipped], fmt="gdelt2", target="AFG")
+    assert (result.rows, result.matched, result.malformed) == (18, 6, 7)
+    assert result.problems[0] == f"{zipped}:5: SQLDATE: bad date '20240230', expected YYYYMMDD"
+    gzipped = tmp_path / "x.CSV.gz"
+    gzipped.write_bytes(gzip.compress(gdelt2_file.read_bytes()))
+    assert events.ingest(ledger, [gzipped], fmt="gdelt2", target="AFG").malformed == 7
+
+
+def test_gdelt1_files_with_57_or_58_columns(ledger, tmp_path):
+    lines58 = [gdelt_line(1, GLOBALEVENTID="1"), gdelt_line(1, GLOBALEVENTID="2", SQLDATE="20240306")]
+    lines57 = ["\t".join(gdelt_line(1, GLOBALEVENTID=i).split("\t")[:57]) for i in ("3", "4")]
+    events.ingest(ledger, [write_gdelt(tmp_path / "58.CSV", lines58)], fmt="gdelt1", target="AFG")
+    result = events.ingest(ledger, [write_gdelt(tmp_path / "57.CSV", lines57)], fmt="gdelt1", target="AFG")
+    assert (result.matched, result.malformed) == (2, 0)
+    stored = events.stored_events(ledger, "test-case", dataset="gdelt1")
+    assert dict(zip(stored["event_id"], stored["source"])) == {"1": "https://example.org/u1", "2": "https://example.org/u1",
+                                                               "3": "", "4": ""}
+    assert monthly(ledger, dataset="gdelt1")[("PAK", "2024-03-01", "to_target")]["sources"] == 1
+
+
+@pytest.mark.parametrize("fmt,lines,message", [
+    ("gdelt2", [gdelt_line(1)], "expected 61 tab-separated fields (a GDELT 2.0 15-minute event export), found 58; "
+                                "is it a gdelt1 file? use --format gdelt1"),
+    ("gdelt1", [gdelt_line(2)], "expected 57 or 58 tab-separated fields (a GDELT 1.0 daily event export), found 61; "
+                                "is it a gdelt2 file? use --format gdelt2"),
+    ("icews", ["a\tb\tc"], "not an ICEWS event file: the header lacks Event ID"),
+    ("polecat", ["a\tb"], "not a POLECAT export: the header lacks Event ID"),
+])
+def test_a_file_in_another_format_fails_at_once(ledger, tmp_path, fmt, lines, message):
+    path = write_gdelt(tmp_path / "f.txt", lines)
+    with pytest.raises(EventFormatError) as info:
+        events.ingest(ledger, [path], fmt=fmt, target="AFG")
+    assert str(info.value).startswith(f"{path}:1: {message}")
+    assert events.file_log(ledger).empty
+
+
+def test_icews_file(ledger, tmp_path):
+    path = write_icews(tmp_path / "events.2024.tab")
+    result = events.ingest(ledger, [path], fmt="icews", target="AFG")
+    assert (result.rows, result.matched) == (6, 2)
+    assert list(result.problems) == [
+        f"{path}:5: Event Date: bad date '2024-13-01', expected YYYY-MM-DD",
+        f"{path}:6: CAMEO Code: bad CAMEO event code '4x'",
+        f"{path}:7: columns: expected 20 tab-separated fields, found 3",
+    ]
+    rows = monthly(ledger, dataset="icews")
+    assert set(rows) == {("PAK", "2024-03-01", "to_target"), ("CHN", "2024-03-01", "to_target")}
+    assert rows[("CHN", "2024-03-01", "to_target")]["goldstein_sum"] == 8.0
+    assert events.stored_events(ledger, "test-case")["source"].tolist() == ["Xinhua, ICEWS story 9101",
+                                                                             "Xinhua, ICEWS story 9102"]
+
+
+def test_plover_records(ledger, tmp_path):
+    path = write_plover_jsonl(tmp_path / "plover.jsonl")
+    result = events.ingest(ledger, [path], fmt="polecat", target="AFG")
+    assert (result.rows, result.matched) == (5, 3)
+    assert list(result.problems) == [f"{path}:4: date: bad date '2024-02-30', expected YYYY-MM-DD",
+                                     f"{path}:5: event: unknown PLOVER category 'SHOUT'"]
+    rows = monthly(ledger)
+    usa = rows[("USA", "2024-03-01", "to_target")]
+    assert (usa["events"], usa["verbal_conflict"], usa["goldstein_sum"], usa["goldstein_mean"]) == (1, 1, None, None)
+    assert rows[("PAK", "2024-03-01", "to_target")]["cooperation_score"] == 1.0  # no Goldstein: 1 per event
+    counts = events.category_counts(ledger, "test-case")
+    assert set(counts["category"]) == {"CONSULT", "AGREE", "SANCTION"}
+
+
+def test_polecat_tab_separated_export(ledger, tmp_path):
+    header = ["Event ID", "Event Date", "Event Type", "Event Mode", "Actor Name", "Actor Country",
+              "Recipient Name", "Recipient Country", "Story ID"]
+    rows = [["e1", "2024-03-05", "CONSULT", "visit", "Ishaq Dar", "Pakistan", "Amir Khan Muttaqi", "Afghanistan", "s1"],
+            ["e2", "2024-03-06", "SUPPORT", "", "Wang Yi", "CHN", "Taliban", "AFG", "s2"],
+            ["e3", "2024-03-07", "NOPE", "", "x", "CHN", "y", "AFG", "s3"]]
+    path = tmp_path / "polecat.txt"
+    path.write_text("\n".join("\t".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    result = events.ingest(ledger, [path], fmt="polecat", target="AFG")
+    assert (result.rows, result.matched, list(result.problems)) == (
+        3, 2, [f"{path}:4: Event Type: unknown PLOVER category 'NOPE'"])
+    assert set(monthly(ledger)) == {("PAK", "2024-03-01", "to_target"), ("CHN", "2024-03-01", "to_target")}
+
+
+def test_bad_target_and_no_files(ledger, gdelt2_file):
+    with pytest.raises(PariahError, match="bad target 'Afghanistan'"):
+        events.ingest(ledger, [gdelt2_file], fmt="gdelt2", target="Afghanistan")
+    with pytest.raises(PariahError, match="no event files given"):
+        events.ingest(ledger, [], fmt="gdelt2", target="AFG")
+    with pytest.raises(EventFormatError, match="no such file"):
+        events.ingest(ledger, [gdelt2_file.with_name("missing.CSV")], fmt="gdelt2", target="AFG")
+
+
+# ---- real extracts ------------------------------------------------------------------------
+
+@pytest.fixture
+def gdelt1_extract(tmp_path) -> Path:
+    """The shared GDELT 1.0 extract (an R-written CSV) laid out as GDELT exports it: tabs, no header, no NA."""
+    if not GDELT_EXTRACT.is_file():
+        pytest.skip("shared/data/raw GDELT 1.0 extract not present")
+    out = tmp_path / "20120801.export.CSV"
+    with open(GDELT_EXTRACT, newline="", encoding="utf-8") as f, open(out, "w", encoding="utf-8") as w:
+        reader = csv.reader(f)
+        assert tuple(next(reader)) == codes.gdelt_columns(1)
+        for row in reader:
+            w.write("\t".join("" if v == "NA" else v for v in row) + "\n")
+    return out
+
+
+def test_real_gdelt1_extract_parses_and_matches_a_plain_count(ledger, gdelt1_extract):
+    result = events.ingest(ledger, [gdelt1_extract], fmt="gdelt1", target="GEO")
+    assert (result.rows, result.malformed) == (1255, 0)
+    frame = pd.read_csv(gdelt1_extract, sep="\t", header=None, names=codes.gdelt_columns(1), dtype=str,
+                        keep_default_na=False)
+    from pariah import reference
+
+    states = set(reference.states().index) - {"GEO"}
+    to = frame[(frame["Actor2CountryCode"] == "GEO") & frame["Actor1CountryCode"].isin(states)]
+    back = frame[(frame["Actor1CountryCode"] == "GEO") & frame["Actor2CountryCode"].isin(states)]
+    assert result.matched == len(to) + len(back) > 0
+    ledger.add_case(dataclasses.replace(ledger.case("test-case"), id="georgia", target="GEO",
+                                        start=dt.date(2012, 1, 1)))
+    rows = events.aggregates(ledger, "georgia")
+    assert rows["events"].sum() == result.matched
+    got = rows[rows["direction"] == "to_target"].groupby("state")["events"].sum().to_dict()
+    assert got == to.groupby("Actor1CountryCode").size().to_dict()
+    goldstein = rows[(rows["state"] == "RUS") & (rows["direction"] == "to_target")]["goldstein_sum"].sum()
+    assert goldstein == pytest.approx(to[to["Actor1CountryCode"] == "RUS"]["GoldsteinScale"].astype(float).sum())
+
+
+def test_real_plover_records_parse(ledger):
+    if not PLOVER_GSR.is_file():
+        pytest.skip("shared/data/raw PLOVER records not present")
+    result = events.ingest(ledger, [PLOVER_GSR], fmt="polecat", target="USA")
+    assert result.malformed == 0 and result.rows > 300 and result.matched > 0
+
+
+# ---- candidates, accept, engagement ----------------------------------------------------------
+
+def test_candidates_list_unheld_acts_and_accept_writes_a_revision(ledger, gdelt2_file, tmp_path):
+    from conftest import act_row, write_csv
+
+    events.ingest(ledger, [gdelt2_file], fmt="gdelt2", target="AFG")
+    found = events.candidates(ledger, "test-case")
+    assert [(r["state"], r["act"], str(r["date"])) for r in found.to_dict("records")] == [
+        ("PAK", "official_visit", "2024-03-05"),
+        ("CHN", "official_visit", "2024-03-07"),
+        ("PAK", "sign_agreement", "2024-03-20"),
+        ("PAK", "downgrade_mission", "2024-04-01"),
+    ]
+    pak = found.iloc[0]
+    assert (pak["id"], pak["label"], pak["code"], pak["source"]) == ("gdelt2:1", "Make a visit", "042",
+                                                                    "https://example.org/u1")
+    # A month held by the ledger is not a candidate; an act dated by month covers that month.
+    ledger.import_files([write_csv(tmp_path / "held.csv", [act_row(actor="PAK", act="official_visit", date="2024-03")])])
+    assert "official_visit" not in set(events.candidates(ledger, "test-case").query("state == 'PAK'")["act"])
+    assert len(events.candidates(ledger, "test-case", since="2024-03-21")) == 1
+    result = events.accept(ledger, "test-case", "gdelt2:3")
+    assert result.added == 1
+    act = ledger.acts("test-case").query("act == 'sign_agreement'").iloc[0]
+    assert (act["actor"], act["date"], act["source"], act["confidence"]) == ("PAK", "2024-03-20",
+                                                                          "https://example.org/u1", "low")
+    assert "CAMEO 057, Sign formal agreement" in act["description"]
+    assert "sign_agreement" not in set(events.candidates(ledger, "test-case")["act"])
+    with pytest.raises(PariahError, match="already holds PAK sign_agreement in 2024-03"):
+        events.accept(ledger, "test-case", "gdelt2:3")
+    with pytest.raises(PariahError, match="no event 'gdelt2:999'"):
+        events.accept(ledger, "test-case", "gdelt2:999")
+    with pytest.raises(PariahError, match="maps to no ladder act"):
+        events.accept(ledger, "test-case", "gdelt2:4")
+
+
+@pytest.fixture(scope="module")
+def mapped_candidates(tmp_path_factory):
+    """One event per row of the act mapping, each with its own state, through ingest and candidates."""
+    from pariah.ledger import Ledger
+    from conftest import CASE_YAML
+    from pariah import case as case_module
+
+    folder = tmp_path_factory.mktemp("mapping")
+    mapping = codes.act_mapping()
+    states = ["PAK", "CHN", "RUS", "IRN", "QAT", "UZB", "TKM", "KAZ", "TUR", "IND", "ARE", "SAU", "IDN", "MYS",
+              "JPN", "KOR", "BRA", "EGY", "NOR", "CHE"]
+    lines, records, expected = [], [], {}
+    for n, row in enumerate(mapping.to_dict("records")):
+        state = states[n]
+        ends = ("AFG", state) if row["direction"] == "from_target" else (state, "AFG")
+        if row["scheme"] == "cameo":
+            root = row["code"][:2]
+            lines.append(gdelt_line(GLOBALEVENTID=str(100 + n), Actor1Code=ends[0], Actor1CountryCode=ends[0],
+                                    Actor2Code=ends[1], Actor2CountryCode=ends[1], EventCode=row["code"],
+                                    EventRootCode=root, QuadClass=str(codes.CAMEO_ROOT_QUAD[root]),
+                                    GoldsteinScale="1.0", SOURCEURL=f"https://example.org/m{n}"))
+        else:
+            records.append(plover_record(f"m{n}", "2024-03-05", ends[0], ends[1], row["code"], row["mode"],
+                                         f"https://example.org/m{n}"))
+        expected[n] = (state, row["act"])
+    ledger = Ledger(f"sqlite:///{folder / 'm.sqlite'}", bundled=False)
+    case_file = folder / "case.yaml"
+    case_file.write_text(CASE_YAML, encoding="utf-8")
+    ledger.add_case(case_module.load(case_file))
+    events.ingest(ledger, [write_gdelt(folder / "m.CSV", lines)], fmt="gdelt2", target="AFG")
+    events.ingest(ledger, [write_plover_jsonl(folder / "m.jsonl", records)], fmt="polecat", target="AFG")
+    found = events.candidates(ledger, "test-case")
+    yield {(r["state"], r["act"]): r for r in found.to_dict("records")}, expected
+    ledger.close()
+
+
+@pytest.mark.parametrize("n", range(len(codes.act_mapping())))
+def test_each_mapped_code_gives_its_act(mapped_candidates, n):
+    found, expected = mapped_candidates
+    row = codes.act_mapping().iloc[n]
+    state, act = expected[n]
+    assert (state, act) in found, f"{row['scheme']} {row['code']} {row['direction']} -> {act}"
+    hit = found[(state, act)]
+    assert hit["code"] == row["code"] and hit["direction"] == row["direction"] and hit["reason"] == row["reason"]
+    if row["scheme"] == "cameo":
+        assert hit["label"] == codes.labels()[row["code"]]
+
+
+def test_engagement_is_goldstein_weighted_cooperation(ledger, gdelt2_file):
+    events.ingest(ledger, [gdelt2_file], fmt="gdelt2", target="AFG")
+    frame = events.engagement(ledger, "test-case")
+    assert list(frame.columns) == ["state", "month", "engagement"]
+    values = {(r["state"], str(r["month"])): r["engagement"] for r in frame.to_dict("records")}
+    assert values == pytest.approx({("CHN", "2024-03-01"): math.log1p(2.8), ("CHN", "2024-04-01"): 0.0,
+                                    ("PAK", "2024-03-01"): math.log1p(9.9), ("PAK", "2024-04-01"): math.log1p(6.4)})
+
+
+def test_engagement_needs_a_dataset_when_several_hold_events(ledger, gdelt2_file, tmp_path):
+    events.ingest(ledger, [gdelt2_file], fmt="gdelt2", target="AFG")
+    events.ingest(ledger, [write_icews(tmp_path / "i.tab")], fmt="icews", target="AFG")
+    with pytest.raises(PariahError, match=r"several datasets hold events of AFG \(gdelt2, icews\)"):
+        events.engagement(ledger, "test-case")
+    assert set(events.engagement(ledger, "test-case", dataset="icews")["state"]) == {"CHN", "PAK"}
+    assert events.engagement(ledger, "test-case", dataset="gdelt1").empty
+
+
+# ---- command line -----------------------------------------------------------------------------
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    import pariah.cli
+    from conftest import CASE_YAML
+    from pariah.events.commands import register
+
+    monkeypatch.setenv("PARIAH_DB", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    added = not any(g.name == "events" for g in pariah.cli.app.registered_groups)
+    register(pariah.cli.app)
+    runner = CliRunner()
+    (tmp_path / "case.yaml").write_text(CASE_YAML, encoding="utf-8")
+
+    def invoke(*args):
+        return runner.invoke(pariah.cli.app, [str(a) for a in args])
+
+    assert invoke("cases", "add", tmp_path / "case.yaml").exit_code == 0
+    yield invoke
+    if added:
+        pariah.cli.app.registered_groups[:] = [g for g in pariah.cli.app.registered_groups if g.name != "events"]
+
+
+def test_cli_ingest_show_candidates_accept(cli, gdelt2_file):
+    result = cli("events", "ingest", gdelt2_file, "--format", "gdelt2", "--target", "AFG")
+    assert result.exit_code == 0, result.output
+    assert f"{gdelt2_file}:6: columns: expected 61 tab-separated fields, found 3" in result.output
+    assert "18 rows in 1 file(s) on duckdb: 6 events between AFG and a state (6 new), 7 malformed" in result.output
+    shown = json.loads(cli("events", "show", "test-case", "--format", "json", "--state", "PAK").stdout)
+    assert {(r["month"], r["direction"], r["events"]) for r in shown} == {
+        ("2024-03-01", "to_target", 3), ("2024-04-01", "to_target", 1), ("2024-04-01", "from_target", 1)}
+    csv_out = cli("events", "show", "test-case", "--by-category", "--format", "csv").stdout
+    assert csv_out.splitlines()[0] == "target,dataset,state,month,direction,category,events"
+    table = cli("events", "show", "test-case").stdout
+    assert "PAK" in table and "gdelt2" in table
+    listed = json.loads(cli("events", "candidates", "test-case", "--format", "json").stdout)
+    assert {r["id"] for r in listed} == {"gdelt2:1", "gdelt2:2", "gdelt2:3", "gdelt2:5"}
+    assert set(listed[0]) >= {"id", "date", "state", "act", "code", "label", "source", "reason"}
+    accepted = cli("events", "candidates", "test-case", "--accept", "gdelt2:2")
+    assert accepted.exit_code == 0 and "added 1" in accepted.output
+    exported = cli("export", "--case", "test-case").stdout
+    assert "CHN,official_visit" in exported and "https://example.org/u2" in exported
+
+
+def test_cli_strict_and_errors(cli, gdelt2_file):
+    strict = cli("events", "ingest", gdelt2_file, "--format", "gdelt2", "--target", "AFG", "--strict")
+    assert strict.exit_code == 2 and "import rejected: 7 problem(s); nothing was written" in strict.output
+    assert f"{gdelt2_file}:18: encoding: not valid UTF-8" in strict.output
+    wrong = cli("events", "ingest", gdelt2_file, "--format", "gdelt1", "--target", "AFG")
+    assert wrong.exit_code == 1 and "use --format gdelt2" in wrong.output and "Traceback" not in wrong.output
+    unknown = cli("events", "candidates", "test-case", "--accept", "nope")
+    assert unknown.exit_code == 1 and "no event 'nope'" in unknown.output
+    for command in (("events", "--help"), ("events", "ingest", "--help"), ("events", "show", "--help"),
+                    ("events", "candidates", "--help")):
+        assert cli(*command).exit_code == 0
+
+
+
+COMPACT_DATES = {"20240229": True, "20230229": False, "20000229": True, "19000229": False, "20240431": False,
+                 "20241301": False, "20240100": False, "20240305": True, "-0240101": False, "2024 101": False,
+                 "+2024031": False, "2024030": False, "202403051": False, "00010101": False, "": False, "2024031a": False}
+ISO_DATES = {"2024-02-29": True, "2023-02-29": False, "2024-2-29": False, "2024/02/29": False, "2024-12-31": True,
+             "2024-00-10": False, "2024-06-31": False, "-024-01-01": False, "": False}
+
+
+def date_checks(engine) -> dict:
+    frame = pd.DataFrame({"d": [*COMPACT_DATES, *ISO_DATES], "compact": [True] * len(COMPACT_DATES) + [False] * len(ISO_DATES)})
+    t = engine.table(frame)
+    out = engine.fetch(t.mutate(ok_compact=formats._date_ok(t.d, True), ok_iso=formats._date_ok(t.d, False),
+                                day_compact=formats._day(t.d, True), day_iso=formats._day(t.d, False)))
+    return {(r["d"], r["compact"]): (bool(r["ok_compact"] if r["compact"] else r["ok_iso"]),
+                                     str(r["day_compact"] if r["compact"] else r["day_iso"])[:10])
+            for r in out.to_dict("records")}
+
+
+def test_date_checks_accept_real_dates_only():
+    from pariah.events.engines import DuckDBEngine
+
+    with DuckDBEngine() as engine:
+        got = date_checks(engine)
+    for text, ok in COMPACT_DATES.items():
+        assert got[(text, True)][0] == ok, text
+    for text, ok in ISO_DATES.items():
+        assert got[(text, False)][0] == ok, text
+    assert got[("20240229", True)][1] == "2024-02-29" and got[("2024-12-31", False)][1] == "2024-12-31"
+    assert got[("20230229", True)][1] in ("None", "NaT")
+
+
+def test_spark_master_needs_the_spark_engine(ledger, gdelt2_file):
+    with pytest.raises(PariahError, match="--spark-master needs --engine spark"):
+        events.ingest(ledger, [gdelt2_file], fmt="gdelt2", target="AFG", spark_master="local[2]")
+
+
+def test_a_malformed_first_line_is_one_malformed_line(ledger, tmp_path):
+    path = write_gdelt(tmp_path / "f.CSV", ["broken\tfirst\tline", gdelt_line(**GOOD[0]), gdelt_line(**GOOD[1])])
+    result = events.ingest(ledger, [path], fmt="gdelt2", target="AFG")
+    assert (result.rows, result.matched, list(result.problems)) == (
+        3, 2, [f"{path}:1: columns: expected 61 tab-separated fields, found 3"])
+
+
+def test_problems_listed_are_capped_but_all_are_counted(ledger, tmp_path, monkeypatch):
+    from pariah.events import store
+
+    monkeypatch.setattr(store, "MAX_PROBLEMS", 3)
+    lines = [gdelt_line(**GOOD[0])] + [gdelt_line(GLOBALEVENTID=str(100 + i), SQLDATE="2024x305") for i in range(4)]
+    lines += ["short\tline"] * 3
+    path = write_gdelt(tmp_path / "f.CSV", lines)
+    result = events.ingest(ledger, [path], fmt="gdelt2", target="AFG")
+    assert (result.rows, result.matched, result.malformed) == (8, 1, 7)
+    assert [p.split(":")[1] for p in result.problems] == ["2", "3", "4"]
+    with pytest.raises(MalformedEvents) as info:
+        events.ingest(ledger, [path], fmt="gdelt2", target="AFG", strict=True)
+    assert info.value.problems[-1] == "... and 4 more malformed lines"
+
+
+def test_forecast_uses_engagement_from_ingested_events(tmp_path):
+    """Events ingested for the target feed the forecast's engagement covariate, lagged one month."""
+    from pariah import forecast
+
+    ledger = Ledger("sqlite://")
+    lines = [gdelt_line(GLOBALEVENTID=str(i), SQLDATE=f"2023-11-{d:02d}".replace("-", ""), GoldsteinScale="7.0")
+             for i, d in enumerate(range(1, 21), start=1)]
+    events.ingest(ledger, [write_gdelt(tmp_path / "g.tsv", lines)], fmt="gdelt2", target="AFG")
+    model = forecast.fit(ledger, "2024-02-01", "ambassadors", n_bootstrap=0, engagement=True)
+    assert "engagement" in model.features
+    from pariah.forecast import _world
+
+    world = _world(ledger, ledger.case("taliban-2021"), dt.date(2024, 2, 1), True)
+    pak = world.states.index("PAK")
+    december = list(world.months.strftime("%Y-%m")).index("2023-12")
+    assert world.engagement[december, pak] == pytest.approx(np.log1p(20 * 7.0))  # November's events
+    assert world.engagement[december + 1, pak] == 0.0
+    rows = forecast.forecast(ledger, "taliban-2021", "2024-02-01", 12, "ambassadors", n_bootstrap=0, engagement=True)
+    assert not rows.empty

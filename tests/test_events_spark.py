@@ -1,0 +1,88 @@
+"""One expression, two engines: the same inputs through DuckDB and Spark (local mode) give identical results.
+
+Skipped when PySpark (the ``spark`` extra) or Java is missing. One Spark session
+serves the whole module, so the test costs one start-up.
+"""
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("pyspark", reason="PySpark is not installed (pip install 'pariah[spark]')")
+if shutil.which("java") is None:
+    pytest.skip("Spark needs Java on the PATH", allow_module_level=True)
+
+from conftest import CASE_YAML  # noqa: E402
+from pariah import case as case_module  # noqa: E402
+from pariah import events  # noqa: E402
+from pariah.ledger import Ledger  # noqa: E402
+from test_events import (GOOD, OTHER, gdelt_line, write_gdelt, write_icews, write_plover_jsonl)  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def spark_session():
+    from pariah.events.engines import SparkEngine
+
+    engine = SparkEngine("local[2]")  # stays active: every ingest below reuses it
+    yield engine
+    engine.spark.stop()
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("engines")
+    gdelt = write_gdelt(folder / "a.export.CSV", [
+        gdelt_line(**GOOD[0]), "", gdelt_line(**GOOD[1]), gdelt_line(GLOBALEVENTID="11", SQLDATE="20240230"),
+        "too\tfew", gdelt_line(**GOOD[2]), gdelt_line(**OTHER[0]), gdelt_line(**GOOD[3]), gdelt_line(**GOOD[4]),
+        gdelt_line(**GOOD[5]), gdelt_line(GLOBALEVENTID="12", GoldsteinScale="x"), gdelt_line(**OTHER[2])])
+    with open(gdelt, "ab") as f:
+        f.write(gdelt_line(GLOBALEVENTID="16", Actor2Code="x").encode().replace(b"\tx\t", b"\t\xff\t") + b"\n")
+    return [("gdelt2", gdelt), ("icews", write_icews(folder / "events.2024.tab")),
+            ("polecat", write_plover_jsonl(folder / "p.jsonl"))]
+
+
+def _ledger(path) -> Ledger:
+    ledger = Ledger(f"sqlite:///{path}", bundled=False)
+    case_file = path.with_suffix(".yaml")
+    case_file.write_text(CASE_YAML, encoding="utf-8")
+    ledger.add_case(case_module.load(case_file))
+    return ledger
+
+
+def _results(ledger, result_list):
+    stored = events.stored_events(ledger, "test-case").drop(columns=["file_id"])
+    return (events.aggregates(ledger, "test-case"), events.category_counts(ledger, "test-case"), stored,
+            [(r.rows, r.matched, r.added, r.malformed, r.problems) for r in result_list],
+            events.candidates(ledger, "test-case"), events.engagement(ledger, "test-case", dataset="gdelt2"))
+
+
+def test_duckdb_and_spark_give_identical_results(spark_session, inputs, tmp_path):
+    outcome = {}
+    for engine in ("duckdb", "spark"):
+        ledger = _ledger(tmp_path / f"{engine}.sqlite")
+        master = "local[2]" if engine == "spark" else None
+        results = [events.ingest(ledger, [path], fmt=fmt, target="AFG", engine=engine, spark_master=master)
+                   for fmt, path in inputs]
+        assert {r.engine for r in results} == {engine}
+        outcome[engine] = _results(ledger, results)
+        ledger.close()
+    duck, spark = outcome["duckdb"], outcome["spark"]
+    for a, b in zip(duck, spark):
+        if isinstance(a, pd.DataFrame):
+            pd.testing.assert_frame_equal(a, b, check_dtype=False)
+        else:
+            assert a == b
+    monthly, _, stored, reports, *_ = duck
+    assert [r[:4] for r in reports] == [(12, 6, 6, 4), (6, 2, 2, 3), (5, 3, 3, 2)]
+    assert set(monthly["dataset"]) == {"gdelt2", "icews", "polecat"} and len(stored) == 11
+    assert reports[0][4][-1].endswith(":13: encoding: not valid UTF-8")
+
+
+def test_date_checks_agree_on_both_engines(spark_session):
+    from pariah.events.engines import DuckDBEngine
+    from test_events import date_checks
+
+    with DuckDBEngine() as duck:
+        assert date_checks(spark_session) == date_checks(duck)
