@@ -15,6 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from pariah.exceptions import ImportRejected, PariahError
+from pariah.ladder import Freq
+from pariah.measure.index import Align
 
 app = typer.Typer(help="Measure, explain and forecast the diplomatic isolation of regimes.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -219,21 +221,10 @@ def status(ctx: typer.Context, case: str = typer.Argument(..., help="Case id, e.
     emit(rows, fmt, f"{case}: status on {as_of_d}", table_columns=STATUS_TABLE)
 
 
-class Freq(str, Enum):
-    day = "day"
-    month = "month"
-    quarter = "quarter"
-
-
 class Show(str, Enum):
     series = "series"
     defections = "defections"
     black_knights = "black-knights"
-
-
-class Align(str, Enum):
-    start = "start"
-    calendar = "calendar"
 
 
 FromOption = typer.Option(None, "--from", help="First date (default: the case start).")

@@ -24,7 +24,7 @@ import calendar
 import dataclasses
 import datetime as dt
 import re
-from enum import IntEnum
+from enum import Enum, IntEnum
 from typing import Iterable
 
 import numpy as np
@@ -399,6 +399,14 @@ def status_frame(case, acts, as_of: dt.date | None = None, known_on: dt.date | N
     if frame.empty:
         return frame
     return frame.sort_values(["level", "since", "state"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
+
+
+class Freq(str, Enum):
+    """How often a series has a value: every day, or the first day of every month or quarter."""
+
+    day = "day"
+    month = "month"
+    quarter = "quarter"
 
 
 def date_grid(start: dt.date, end: dt.date, freq: str = "day") -> np.ndarray:

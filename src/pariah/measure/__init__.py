@@ -9,8 +9,8 @@ is in docs/METHODS.md.
 >>> measure.isolation_index(case, acts, "2021-08-15", "2025-12-31").tail(1)   # doctest: +SKIP
 """
 from pariah.measure.cohesion import black_knights, cohesion, defections
-from pariah.measure.index import DEFAULT, MAPPINGS, Scoring, compare, isolation_index, ladder_profile, scores
-from pariah.measure.weights import SCHEMES, read_weights, weights
+from pariah.measure.index import DEFAULT, MAPPINGS, Align, Scoring, compare, isolation_index, ladder_profile, scores
+from pariah.measure.weights import SCHEMES, Scheme, read_weights, weights
 
-__all__ = ["DEFAULT", "MAPPINGS", "SCHEMES", "Scoring", "black_knights", "cohesion", "compare", "defections",
+__all__ = ["DEFAULT", "MAPPINGS", "SCHEMES", "Align", "Scheme", "Scoring", "black_knights", "cohesion", "compare", "defections",
            "isolation_index", "ladder_profile", "read_weights", "scores", "weights"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from enum import Enum
 
 import numpy as np
 import pandas as pd
@@ -139,6 +140,13 @@ def ladder_profile(case, acts, start=None, end=None, freq: str = "month", scheme
             "scheme": scheme,
         }))
     return pd.concat(rows, ignore_index=True).sort_values(["date", "level"], kind="stable").reset_index(drop=True)
+
+
+class Align(str, Enum):
+    """How ``compare`` lines cases up: months since each start, or calendar dates."""
+
+    start = "start"
+    calendar = "calendar"
 
 
 def compare(cases_and_acts: list, freq: str = "month", align: str = "start", scheme: str = "equal",

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import csv
+from enum import Enum
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,16 @@ import numpy as np
 from pariah import reference
 from pariah.exceptions import PariahError
 
-SCHEMES = ("equal", "population", "region", "power")
+class Scheme(str, Enum):
+    """The built-in weighting schemes (``custom`` takes a file as well)."""
+
+    equal = "equal"
+    population = "population"
+    region = "region"
+    power = "power"
+
+
+SCHEMES = tuple(s.value for s in Scheme)
 REGION_WEIGHTS = {"neighbour": 4.0, "subregion": 2.0, "region": 1.5, "other": 1.0}
 POWER_WEIGHTS = {"P5": 5.0, "G20": 3.0, "other": 1.0}
 

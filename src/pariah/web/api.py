@@ -250,22 +250,9 @@ ERRORS = {404: {"model": Problem, "description": "Unknown case or state"},
 # ---- parameters ------------------------------------------------------------
 
 
-class Freq(str, Enum):
-    day = "day"
-    month = "month"
-    quarter = "quarter"
-
-
-class Scheme(str, Enum):
-    equal = "equal"
-    population = "population"
-    region = "region"
-    power = "power"
-
-
-class Align(str, Enum):
-    start = "start"
-    calendar = "calendar"
+from pariah.ladder import Freq  # noqa: E402  (the parameter types the command line uses too)
+from pariah.measure.index import Align  # noqa: E402
+from pariah.measure.weights import Scheme  # noqa: E402
 
 
 CasePath = Annotated[str, Path(description="Case id, e.g. taliban-2021 (GET /api/cases lists them).", max_length=64)]
