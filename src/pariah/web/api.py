@@ -13,7 +13,6 @@ import gzip
 import hmac
 import json
 import re
-from enum import Enum
 from typing import Annotated, Any, Callable, Optional
 
 from fastapi import APIRouter, Depends, Path, Query, Request
