@@ -23,7 +23,8 @@ app = typer.Typer(help="Measure, explain and forecast the diplomatic isolation o
 cases_app = typer.Typer(help="List the cases, or add your own with 'cases add FILE.yaml'.", invoke_without_command=True)
 app.add_typer(cases_app, name="cases")
 
-out = Console(soft_wrap=True)
+# Tables sent to a file or a pipe get room to breathe instead of the 80 columns Rich assumes there.
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)
 
 
