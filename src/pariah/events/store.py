@@ -73,13 +73,17 @@ events = Table(
 
 _KEY = ("target", "dataset", "state", "month", "direction")
 
+
+def _key_columns() -> list[Column]:
+    """The key of a monthly table: target, dataset, state, month, direction (fresh Column objects per table)."""
+    return [Column("target", String(16), nullable=False), Column("dataset", String(16), nullable=False),
+            Column("state", String(3), nullable=False), Column("month", Date, nullable=False),
+            Column("direction", String(12), nullable=False)]
+
+
 event_months = Table(
     "event_months", metadata,
-    Column("target", String(16), nullable=False),
-    Column("dataset", String(16), nullable=False),
-    Column("state", String(3), nullable=False),
-    Column("month", Date, nullable=False),
-    Column("direction", String(12), nullable=False),
+    *_key_columns(),
     *(Column(c, Integer, nullable=False) for c in ("events", "verbal_cooperation", "material_cooperation",
                                                     "verbal_conflict", "material_conflict", "cooperation", "conflict")),
     Column("goldstein_sum", Float),
@@ -91,11 +95,7 @@ event_months = Table(
 
 event_categories = Table(
     "event_categories", metadata,
-    Column("target", String(16), nullable=False),
-    Column("dataset", String(16), nullable=False),
-    Column("state", String(3), nullable=False),
-    Column("month", Date, nullable=False),
-    Column("direction", String(12), nullable=False),
+    *_key_columns(),
     Column("category", String(16), nullable=False),
     Column("events", Integer, nullable=False),
     PrimaryKeyConstraint(*_KEY, "category", name="pk_event_categories"),

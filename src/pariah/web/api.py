@@ -372,24 +372,27 @@ async def api_status(request: Request, case: CasePath, as_of: AsOf = None, known
     return await cached_json(request, ("status", case, a, k), lambda: views.status(case, a, k))
 
 
+async def _series(request: Request, measure: str, case: str, start, end, freq: Freq, weights: Scheme, known_on):
+    """A per-period measure (``index`` or ``cohesion``) of a case, checked and cached."""
+    a, b = period(start, end)
+    k = day(known_on, "known_on")
+    compute = getattr(views_of(request), measure)
+    return await cached_json(request, (measure, case, a, b, freq.value, weights.value, k),
+                             lambda: compute(case, a, b, freq.value, weights.value, k))
+
+
 @router.get("/cases/{case}/index", response_model=list[IndexRow], responses=ERRORS, tags=["measures"],
             summary="The isolation index per period, with its sensitivity band")
 async def api_index(request: Request, case: CasePath, start: From = None, end: To = None, freq: FreqQ = Freq.month,
                     weights: SchemeQ = Scheme.equal, known_on: KnownOn = None):
-    a, b = period(start, end)
-    k = day(known_on, "known_on")
-    return await cached_json(request, ("index", case, a, b, freq.value, weights.value, k),
-                             lambda: views_of(request).index(case, a, b, freq.value, weights.value, k))
+    return await _series(request, "index", case, start, end, freq, weights, known_on)
 
 
 @router.get("/cases/{case}/cohesion", response_model=list[CohesionRow], responses=ERRORS, tags=["measures"],
             summary="Coalition cohesion per period")
 async def api_cohesion(request: Request, case: CasePath, start: From = None, end: To = None, freq: FreqQ = Freq.month,
                        weights: SchemeQ = Scheme.equal, known_on: KnownOn = None):
-    a, b = period(start, end)
-    k = day(known_on, "known_on")
-    return await cached_json(request, ("cohesion", case, a, b, freq.value, weights.value, k),
-                             lambda: views_of(request).cohesion(case, a, b, freq.value, weights.value, k))
+    return await _series(request, "cohesion", case, start, end, freq, weights, known_on)
 
 
 @router.get("/cases/{case}/defections", response_model=list[Defection], responses=ERRORS, tags=["measures"],
