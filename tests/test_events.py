@@ -551,9 +551,11 @@ def test_cli_strict_and_errors(cli, gdelt2_file):
 
 COMPACT_DATES = {"20240229": True, "20230229": False, "20000229": True, "19000229": False, "20240431": False,
                  "20241301": False, "20240100": False, "20240305": True, "-0240101": False, "2024 101": False,
-                 "+2024031": False, "2024030": False, "202403051": False, "00010101": False, "": False, "2024031a": False}
+                 "+2024031": False, "2024030": False, "202403051": False, "00010101": False, "": False, "2024031a": False,
+                 "0x989AE5": False, "2024_301": False, "20241231": True, "20241232": False, "20240631": False}
 ISO_DATES = {"2024-02-29": True, "2023-02-29": False, "2024-2-29": False, "2024/02/29": False, "2024-12-31": True,
-             "2024-00-10": False, "2024-06-31": False, "-024-01-01": False, "": False}
+             "2024-00-10": False, "2024-06-31": False, "-024-01-01": False, "": False,
+             "0x98-9A-E5": False, "2024-11-30": True}
 
 
 def date_checks(engine) -> dict:
@@ -589,6 +591,28 @@ def test_a_malformed_first_line_is_one_malformed_line(ledger, tmp_path):
     result = events.ingest(ledger, [path], fmt="gdelt2", target="AFG")
     assert (result.rows, result.matched, list(result.problems)) == (
         3, 2, [f"{path}:1: columns: expected 61 tab-separated fields, found 3"])
+
+
+#: Identifiers and codes that engines' number casts take but that are not digits: (fields, message).
+NOT_DIGITS = [
+    (dict(GLOBALEVENTID="0x1F"), "GLOBALEVENTID: expected digits, found '0x1F'"),
+    (dict(GLOBALEVENTID="1_2"), "GLOBALEVENTID: expected digits, found '1_2'"),
+    (dict(GLOBALEVENTID="+12"), "GLOBALEVENTID: expected digits, found '+12'"),
+    (dict(GLOBALEVENTID=" 12"), "GLOBALEVENTID: expected digits, found ' 12'"),
+    (dict(GLOBALEVENTID=""), "GLOBALEVENTID: expected digits, found ''"),
+    (dict(GLOBALEVENTID="21", EventRootCode="0x", EventCode="0x1"), "EventRootCode: bad CAMEO root code '0x'"),
+    (dict(GLOBALEVENTID="22", EventCode="04_"), "EventCode: bad CAMEO event code '04_'"),
+    (dict(GLOBALEVENTID="23", EventCode="4"), "EventCode: bad CAMEO event code '4'"),
+]
+
+
+def test_identifiers_and_codes_must_be_digits(ledger, tmp_path):
+    lines = [gdelt_line(**GOOD[0]), gdelt_line(**{**GOOD[1], "GLOBALEVENTID": "0002"})]
+    lines += [gdelt_line(**fields) for fields, _ in NOT_DIGITS]
+    path = write_gdelt(tmp_path / "ids.CSV", lines)
+    result = events.ingest(ledger, [path], fmt="gdelt2", target="AFG")
+    assert (result.rows, result.matched, result.malformed) == (2 + len(NOT_DIGITS), 2, len(NOT_DIGITS))
+    assert list(result.problems) == [f"{path}:{n}: {message}" for n, (_, message) in enumerate(NOT_DIGITS, start=3)]
 
 
 def test_problems_listed_are_capped_but_all_are_counted(ledger, tmp_path, monkeypatch):

@@ -28,6 +28,11 @@ def test_every_un_member_is_there_with_region_and_year():
     assert "SSD" not in reference.un_members(dt.date(2010, 6, 1))
 
 
+def test_state_codes_are_the_states_index():
+    assert list(reference.state_codes()) == list(reference.states().index)
+    assert {"AFG", "XKX", "TWN"} <= set(reference.state_codes())
+
+
 @pytest.mark.parametrize("code", ["XKX", "TWN", "PSE", "VAT", "ESH"])
 def test_non_member_states_that_cases_need(code):
     states = reference.states()

@@ -148,7 +148,7 @@ def check_target(target: str) -> str:
 def _states() -> list[str]:
     from pariah import reference
 
-    return sorted(reference.states().index)
+    return list(reference.state_codes())
 
 
 @dataclasses.dataclass

@@ -56,6 +56,12 @@ def _atlas() -> tuple[dict[str, list[str]], dict[str, int]]:
 
 
 @functools.cache
+def state_codes() -> tuple[str, ...]:
+    """The ISO3 codes of ``states()``, sorted, without loading borders and populations."""
+    return tuple(sorted(_coco_table()["ISO3"]))
+
+
+@functools.cache
 def states() -> pd.DataFrame:
     """Every state pariah knows: one row per ISO3 code.
 
