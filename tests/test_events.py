@@ -337,6 +337,19 @@ def test_polecat_tab_separated_export(ledger, tmp_path):
     assert set(monthly(ledger)) == {("PAK", "2024-03-01", "to_target"), ("CHN", "2024-03-01", "to_target")}
 
 
+def test_polecat_lines_that_do_not_fit_the_header(ledger, tmp_path):
+    # A header naming a column the lines lack (malformed), and a line with surplus empty fields (trailing tabs,
+    # ignored: it reads as a line of seven fields).
+    header = ["Event ID", "Event Date", "Event Type", "Actor Country", "Recipient Country", "Story ID", "Headline"]
+    rows = [["e1", "2024-03-05", "CONSULT", "Pakistan", "Afghanistan", "s1"],
+            ["e2", "2024-03-06", "SUPPORT", "CHN", "AFG", "s2", "", ""]]
+    path = tmp_path / "polecat.txt"
+    path.write_text("\n".join("\t".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    result = events.ingest(ledger, [path], fmt="polecat", target="AFG")
+    assert (result.rows, result.matched, list(result.problems)) == (
+        2, 1, [f"{path}:2: columns: expected 7 tab-separated fields, found 6"])
+
+
 def test_bad_target_and_no_files(ledger, gdelt2_file):
     with pytest.raises(PariahError, match="bad target 'Afghanistan'"):
         events.ingest(ledger, [gdelt2_file], fmt="gdelt2", target="Afghanistan")

@@ -37,7 +37,8 @@ def inputs(tmp_path_factory):
         gdelt_line(**GOOD[0]), "", gdelt_line(**GOOD[1]), gdelt_line(GLOBALEVENTID="11", SQLDATE="20240230"),
         "too\tfew", gdelt_line(**GOOD[2]), gdelt_line(**OTHER[0]), gdelt_line(**GOOD[3]), gdelt_line(**GOOD[4]),
         gdelt_line(**GOOD[5]), gdelt_line(GLOBALEVENTID="12", GoldsteinScale="x"), gdelt_line(**OTHER[2]),
-        gdelt_line(GLOBALEVENTID="0x1F"), gdelt_line(GLOBALEVENTID="14", EventRootCode="0x", EventCode="0x1")])
+        gdelt_line(GLOBALEVENTID="0x1F"), gdelt_line(GLOBALEVENTID="14", EventRootCode="0x", EventCode="0x1"),
+        gdelt_line(**{**GOOD[0], "GLOBALEVENTID": "18"}) + "\t\t", gdelt_line(GLOBALEVENTID="19") + "\t\tx"])
     with open(gdelt, "ab") as f:
         f.write(gdelt_line(GLOBALEVENTID="16", Actor2Code="x").encode().replace(b"\tx\t", b"\t\xff\t") + b"\n")
     return [("gdelt2", gdelt), ("icews", write_icews(folder / "events.2024.tab")),
@@ -76,9 +77,9 @@ def test_duckdb_and_spark_give_identical_results(spark_session, inputs, tmp_path
         else:
             assert a == b
     monthly, _, stored, reports, *_ = duck
-    assert [r[:4] for r in reports] == [(14, 6, 6, 6), (6, 2, 2, 3), (5, 3, 3, 2)]
-    assert set(monthly["dataset"]) == {"gdelt2", "icews", "polecat"} and len(stored) == 11
-    assert reports[0][4][-1].endswith(":15: encoding: not valid UTF-8")
+    assert [r[:4] for r in reports] == [(16, 7, 7, 7), (6, 2, 2, 3), (5, 3, 3, 2)]
+    assert set(monthly["dataset"]) == {"gdelt2", "icews", "polecat"} and len(stored) == 12
+    assert reports[0][4][-1].endswith(":17: encoding: not valid UTF-8")
 
 
 def test_date_checks_agree_on_both_engines(spark_session):

@@ -33,7 +33,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import mmap
-import re
 import tempfile
 import warnings
 from pathlib import Path
@@ -54,11 +53,6 @@ def open_engine(name: str = "duckdb", *, spark_master: str | None = None, memory
     if name == "spark":
         return SparkEngine(spark_master)
     raise EngineUnavailable(f"unknown engine {name!r}: expected one of {', '.join(ENGINES)}")
-
-
-def _found(message: str) -> int | None:
-    match = re.search(r"Found:\s*(\d+)", message or "")
-    return int(match.group(1)) if match else None
 
 
 def _raw_schema(layout: Layout):
@@ -136,24 +130,24 @@ class DuckDBEngine:
         try:
             count = self.con.execute(f"SELECT count(DISTINCT line) FROM {table}").fetchone()[0]
             rows = self.con.execute(
-                f"SELECT line, error_type, error_message FROM {table} WHERE line IN "
-                f"(SELECT DISTINCT line FROM {table} ORDER BY line LIMIT {int(limit)}) ORDER BY line").fetchall()
+                f"SELECT line, error_type, error_message, csv_line FROM {table} WHERE line IN "
+                f"(SELECT DISTINCT line FROM {table} ORDER BY line LIMIT {int(limit)}) "
+                f"ORDER BY line, error_type NOT IN ('MISSING COLUMNS', 'TOO MANY COLUMNS')").fetchall()
         except Exception:  # no scan has run yet: no table
             return [], 0
         expected = len(layout.columns)
         out: dict[int, str] = {}
-        fewest: dict[int, int] = {}
-        for line, kind, message in rows:
+        for line, kind, message, text in rows:
             line = int(line)
-            if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
-                # A short line is reported once per missing column: keep the true count, the smallest.
-                found = _found(message)
-                if found is None or (line in fewest and fewest[line] <= found):
-                    out.setdefault(line, f"columns: {message}")
-                    continue
-                fewest[line] = found
+            if line in out:
+                continue  # one problem per line, a wrong number of fields first (as in Spark)
+            if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS") and text is not None:
+                # The reader counts fields up to where it stopped; the line itself gives them all.
+                found = text.rstrip("\r\n").count("\t") + 1
                 out[line] = f"columns: expected {expected} tab-separated fields, found {found}"
-            elif line not in out:
+            elif kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
+                out[line] = f"columns: {message}"
+            else:
                 out[line] = "encoding: not valid UTF-8" if kind == "INVALID ENCODING" else f"line: {message}"
         return sorted(out.items()), int(count)
 
@@ -299,7 +293,9 @@ class SparkEngine:
             numbered = numbered.filter(~F.col("_first"))
         expected = len(layout.columns)
         fields = F.split(F.col("value"), "\t", -1)
-        size = F.size(fields)
+        # Surplus fields that are all empty (trailing tabs) do not count, as in DuckDB's reader.
+        surplus = F.concat_ws("", F.slice(fields, expected + 1, F.greatest(F.size(fields) - expected, F.lit(1))))
+        size = F.when((F.size(fields) > expected) & (surplus == ""), F.lit(expected)).otherwise(F.size(fields))
         # Spark decodes bad bytes to U+FFFD where DuckDB's reader rejects the line: flag the same lines.
         used = [i for i, c in enumerate(layout.columns) if c in layout.used]
         bad_bytes = F.lit(False)

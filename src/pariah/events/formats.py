@@ -14,9 +14,10 @@ Four formats, each read as text (every field a string) and checked line by line:
   a header row, read by column name.
 
 Any of them may be zipped (one member) or gzipped. No field is quoted: a ``"``
-is an ordinary character, and a line with a tab too many or too few is malformed,
-as is one with bytes that are not UTF-8 in a field pariah reads (``Layout.used``;
-such bytes in a field it does not read harm nothing).
+is an ordinary character. A line with too few fields, or with surplus fields
+that are not empty, is malformed (surplus empty fields, stray tabs at the end of
+a line, are ignored), as is one with bytes that are not UTF-8 in a field pariah
+reads (``Layout.used``; such bytes in a field it does not read harm nothing).
 
 Every format is turned into the same *normalized* columns (see ``TEXT_COLUMNS``) by
 an Ibis expression, so that one expression serves every engine. A row that fails
