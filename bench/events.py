@@ -16,6 +16,10 @@ then prints one JSON object:
   ratio         pandas_s / duckdb_s
   floor_s       DuckDB's count(*) over the same file: what reading it costs at all
   floor_ratio   duckdb_s / floor_s
+  checks_s      the floor's scan with pariah's checks of every line (count of malformed lines):
+                checks_s - floor_s is what checking costs
+  steps_s       parts of duckdb_s: queries run by DuckDB (the scan and the aggregates),
+                writing the events to the database, recomputing the monthly aggregates
   matched       events of the target's dyads; the baseline must find as many
   cpu_s         CPU seconds of each (all threads): on a machine shared with other work,
                 wall times move with the load, CPU times much less
@@ -232,14 +236,43 @@ INGEST = PEAK + r"""
 import sys, time, json
 from pariah.ledger import Ledger
 from pariah import events
+from pariah.events import engines, store
 path, target, db = sys.argv[1], sys.argv[2], sys.argv[3]
 ledger = Ledger(f"sqlite:///{db}", bundled=False)
+# Where the time goes: queries run by DuckDB, events written to the database, aggregates recomputed.
+steps = {"duckdb_queries": 0.0, "write_events": 0.0, "aggregates": 0.0}
+def timed(step, function):
+    def run(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            steps[step] += time.perf_counter() - t
+    return run
+engines.DuckDBEngine.fetch = timed("duckdb_queries", engines.DuckDBEngine.fetch)
+store._bulk_insert = timed("write_events", store._bulk_insert)
+store._refresh = timed("aggregates", store._refresh)
 t, c = time.perf_counter(), time.process_time()
 result = events.ingest(ledger, [path], fmt="gdelt2", target=target, engine="duckdb")
 seconds = time.perf_counter() - t
 print(json.dumps({"duckdb_s": seconds, "duckdb_cpu_s": time.process_time() - c, "peak_rss_mb": peak_mb(),
-                  "matched": result.matched, "read": result.rows,
-                  "malformed": result.malformed}))
+                  "matched": result.matched, "read": result.rows, "malformed": result.malformed,
+                  "steps": steps}))
+"""
+
+CHECKS = r"""
+import sys, time, json
+from pathlib import Path
+import ibis
+from pariah.events import formats
+from pariah.events.engines import DuckDBEngine
+path, tmp = sys.argv[1], sys.argv[2]
+with DuckDBEngine() as engine:
+    layout = formats.open_file(path, "gdelt2", Path(tmp))
+    norm = formats.normalize(layout, engine.raw(layout))
+    t = time.perf_counter()
+    n = engine.fetch(norm.aggregate(rows=norm.count(), malformed=norm.problem.count()))
+    print(json.dumps({"checks_s": time.perf_counter() - t, "rows": int(n["rows"][0])}))
 """
 
 
@@ -263,6 +296,7 @@ def main(argv=None) -> None:
         baseline = _child(PANDAS_BASELINE, str(path), args.target)
         columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in codes.gdelt_columns(2)) + "}"
         floor = _child(FLOOR, str(path), columns)
+        checks = _child(CHECKS, str(path), tmp)
         if baseline["matched"] != ingest["matched"] or floor["floor_rows"] != args.rows:
             raise SystemExit(f"mismatch: pariah matched {ingest['matched']}, pandas {baseline['matched']}, "
                              f"floor counted {floor['floor_rows']} of {args.rows}")
@@ -278,6 +312,8 @@ def main(argv=None) -> None:
             "ratio": round(baseline["pandas_s"] / ingest["duckdb_s"], 2),
             "floor_s": round(floor["floor_s"], 3),
             "floor_ratio": round(ingest["duckdb_s"] / floor["floor_s"], 2),
+            "checks_s": round(checks["checks_s"], 3),
+            "steps_s": {step: round(seconds, 3) for step, seconds in ingest["steps"].items()},
             "cpu_s": {"duckdb": round(ingest["duckdb_cpu_s"], 2), "pandas": round(baseline["pandas_cpu_s"], 2),
                       "floor": round(floor["floor_cpu_s"], 2)},
             "load_average": round(os.getloadavg()[0], 2),
