@@ -350,6 +350,30 @@ def test_polecat_lines_that_do_not_fit_the_header(ledger, tmp_path):
         2, 1, [f"{path}:2: columns: expected 7 tab-separated fields, found 6"])
 
 
+def test_a_zip_archive_of_several_files_reads_each(ledger, tmp_path):
+    # POLECAT's yearly archives hold one file a month.
+    header = "\t".join(["Event ID", "Event Date", "Event Type", "Actor Country", "Recipient Country", "Story ID"])
+    january = "\n".join([header, "e1\t2024-01-05\tCONSULT\tPakistan\tAfghanistan\ts1"]) + "\n"
+    february = "\n".join([header, "e2\t2024-02-06\tSUPPORT\tCHN\tAFG\ts2", "e3\t2024-02-30\tSUPPORT\tCHN\tAFG\ts3"]) + "\n"
+    zipped = tmp_path / "ngecEventsDV-2024.txt.zip"
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("2024/", "")
+        archive.writestr("2024/ngecEventsDV-2024-01.txt", january)
+        archive.writestr("2024/ngecEventsDV-2024-02.txt", february)
+        archive.writestr("__MACOSX/2024/._ngecEventsDV-2024-01.txt", "resource fork")
+    result = events.ingest(ledger, [zipped], fmt="polecat", target="AFG")
+    assert [(f.name, f.rows, f.matched, f.malformed) for f in result.files] == [
+        (f"{zipped}!2024/ngecEventsDV-2024-01.txt", 1, 1, 0), (f"{zipped}!2024/ngecEventsDV-2024-02.txt", 2, 1, 1)]
+    assert list(result.problems) == [
+        f"{zipped}!2024/ngecEventsDV-2024-02.txt:3: Event Date: bad date '2024-02-30', expected YYYY-MM-DD"]
+    assert set(monthly(ledger)) == {("PAK", "2024-01-01", "to_target"), ("CHN", "2024-02-01", "to_target")}
+    empty = tmp_path / "empty.zip"
+    with zipfile.ZipFile(empty, "w") as archive:
+        archive.writestr("only-a-folder/", "")
+    with pytest.raises(EventFormatError, match="the zip archive holds no file"):
+        events.ingest(ledger, [empty], fmt="polecat", target="AFG")
+
+
 def test_bad_target_and_no_files(ledger, gdelt2_file):
     with pytest.raises(PariahError, match="bad target 'Afghanistan'"):
         events.ingest(ledger, [gdelt2_file], fmt="gdelt2", target="Afghanistan")

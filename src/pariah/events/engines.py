@@ -263,7 +263,7 @@ class SparkEngine:
     def raw(self, layout: Layout, numbered: bool = False):
         from pyspark.sql import functions as F
 
-        if not self.master.startswith("local") and layout.path.name != Path(layout.name).name:
+        if not self.master.startswith("local") and layout.packed:
             raise EventFormatError(f"{layout.name}: a zipped file cannot be read by a Spark cluster; "
                                    "unzip it where the executors can read it")
         lines = self.spark.read.text(str(layout.path))

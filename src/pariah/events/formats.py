@@ -13,11 +13,11 @@ Four formats, each read as text (every field a string) and checked line by line:
   in PLOVER's gold-standard records, or JSON Lines), or a tab-separated file with
   a header row, read by column name.
 
-Any of them may be zipped (one member) or gzipped. No field is quoted: a ``"``
-is an ordinary character. A line with too few fields, or with surplus fields
-that are not empty, is malformed (surplus empty fields, stray tabs at the end of
-a line, are ignored), as is one with bytes that are not UTF-8 in a field pariah
-reads (``Layout.used``; such bytes in a field it does not read harm nothing).
+Any of them may be gzipped, or zipped (each file of an archive is read as one
+input file). No field is quoted: a ``"`` is an ordinary character. A line with
+too few fields, or with surplus fields that are not empty, is malformed (surplus
+empty fields, stray tabs at the end of a line, are ignored), as is one with
+bytes that are not UTF-8 in a field pariah reads (``Layout.used``; such bytes in a field it does not read harm nothing).
 
 Every format is turned into the same *normalized* columns (see ``TEXT_COLUMNS``) by
 an Ibis expression, so that one expression serves every engine. A row that fails
@@ -74,6 +74,7 @@ class Layout:
     header: bool = False
     newline: str = "\n"
     records: pd.DataFrame | None = None  # PLOVER JSON: the records, flattened in Python
+    packed: bool = False            # unpacked from a zip archive into a local temporary folder
 
 
 def _key(name: str) -> str:
@@ -86,36 +87,58 @@ def _first_lines(path: Path, n: int = 20) -> list[bytes]:
         return [line for line in (f.readline(1 << 20) for _ in range(n)) if line]
 
 
-def _unpack(path: Path, name: str, tmpdir: Path) -> Path:
-    """A zipped file's single member, copied out into ``tmpdir`` (engines read plain or gzipped files)."""
+def _unpack(path: Path, name: str, tmpdir: Path) -> list[tuple[str, Path]]:
+    """A zip archive's files, in archive order, copied out into ``tmpdir`` (engines read plain or gzipped files).
+
+    Returns (name for messages, copy) pairs: the archive's own name when it holds one
+    file, ``ARCHIVE!MEMBER`` when it holds several (POLECAT's yearly archives hold
+    one file a month). Folders and the ``__MACOSX/`` entries of archives made on a
+    Mac are not files.
+    """
     try:
         with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.infolist() if not m.is_dir()]
-            if len(members) != 1:
-                raise EventFormatError(f"{name}: expected a zip archive with one file, found {len(members)}; "
-                                       "unzip it and pass the files")
-            target = tmpdir / f"{len(list(tmpdir.iterdir()))}-{Path(members[0].filename).name}"
-            with archive.open(members[0]) as src, open(target, "wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 22)
-            return target
+            members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX/")]
+            if not members:
+                raise EventFormatError(f"{name}: the zip archive holds no file")
+            out = []
+            for member in members:
+                target = tmpdir / f"{len(list(tmpdir.iterdir()))}-{Path(member.filename).name}"
+                with archive.open(member) as src, open(target, "wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 22)
+                out.append((name if len(members) == 1 else f"{name}!{member.filename}", target))
+            return out
     except zipfile.BadZipFile:
         raise EventFormatError(f"{name}: not a readable zip archive") from None
 
 
-def open_file(path: str | Path, fmt: str, tmpdir: Path) -> Layout:
-    """Check that ``path`` is a file of format ``fmt`` (from its first line) and say how to read it.
-
-    Raises ``EventFormatError`` (``FILE:1: ...``) when it is not: a wrong ``--format``
-    should fail at once, not report every line as malformed.
-    """
+def open_files(path: str | Path, fmt: str, tmpdir: Path) -> list[Layout]:
+    """The files behind ``path`` (itself, or each file of a zip archive), each checked as ``open_file`` does."""
     if fmt not in FORMATS:
         raise EventFormatError(f"unknown event format {fmt!r}: expected one of {', '.join(FORMATS)}")
     name = str(path)
     path = Path(path)
     if not path.is_file():
         raise EventFormatError(f"{name}: no such file")
-    if path.suffix.lower() == ".zip":
-        path = _unpack(path, name, tmpdir)
+    if path.suffix.lower() != ".zip":
+        return [_open(fmt, name, path)]
+    return [dataclasses.replace(_open(fmt, member, copy), packed=True)
+            for member, copy in _unpack(path, name, tmpdir)]
+
+
+def open_file(path: str | Path, fmt: str, tmpdir: Path) -> Layout:
+    """Check that ``path`` is a file of format ``fmt`` (from its first line) and say how to read it.
+
+    Raises ``EventFormatError`` (``FILE:1: ...``) when it is not: a wrong ``--format``
+    should fail at once, not report every line as malformed. A zip archive must
+    hold one file here; ``open_files`` takes archives of several.
+    """
+    layouts = open_files(path, fmt, tmpdir)
+    if len(layouts) != 1:
+        raise EventFormatError(f"{path}: expected a zip archive with one file, found {len(layouts)}")
+    return layouts[0]
+
+
+def _open(fmt: str, name: str, path: Path) -> Layout:
     try:
         head = _first_lines(path)
     except (OSError, EOFError, zlib.error) as e:

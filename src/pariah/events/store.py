@@ -222,7 +222,7 @@ def ingest(ledger, files: Iterable[str | Path], *, fmt: str, target: str, engine
     states = _states()
     with tempfile.TemporaryDirectory(prefix="pariah-events-") as tmp, \
             open_engine(engine, spark_master=spark_master, memory_limit=memory_limit) as eng:
-        layouts = [formats.open_file(p, fmt, Path(tmp)) for p in paths]
+        layouts = [layout for p in paths for layout in formats.open_files(p, fmt, Path(tmp))]
         scans = [_scan(eng, layout, target, states) for layout in layouts]
         problems = [f"{s.report.name}:{line}: {message}" for s in scans for line, message in s.problems]
         malformed = sum(s.report.malformed for s in scans)
