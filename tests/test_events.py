@@ -350,6 +350,17 @@ def test_polecat_lines_that_do_not_fit_the_header(ledger, tmp_path):
         2, 1, [f"{path}:2: columns: expected 7 tab-separated fields, found 6"])
 
 
+def test_polecat_header_with_stray_tabs_and_a_repeated_name(ledger, tmp_path):
+    header = ["Event ID", "Event Date", "Event Type", "Actor Country", "Recipient Country", "Story ID", "Story ID", "", ""]
+    rows = [["e1", "2024-03-05", "CONSULT", "Pakistan", "Afghanistan", "s1", "s1", "", ""],
+            ["e2", "2024-03-06", "SUPPORT", "CHN", "AFG", "s2", "s2"]]
+    path = tmp_path / "polecat.txt"
+    path.write_text("\n".join("\t".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    assert formats._header("\t".join(header)) == (*header[:6], "column 7")
+    result = events.ingest(ledger, [path], fmt="polecat", target="AFG")
+    assert (result.rows, result.matched, result.malformed) == (2, 2, 0)
+
+
 def test_a_zip_archive_of_several_files_reads_each(ledger, tmp_path):
     # POLECAT's yearly archives hold one file a month.
     header = "\t".join(["Event ID", "Event Date", "Event Type", "Actor Country", "Recipient Country", "Story ID"])

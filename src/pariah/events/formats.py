@@ -172,8 +172,22 @@ def _gdelt(fmt: str, name: str, path: Path, head: list[bytes], newline: str) -> 
     return Layout(fmt, name, path, columns, used, header=False, newline=newline)
 
 
+def _header(first: str) -> tuple[str, ...]:
+    """Column names from a header line: trailing empty names (stray tabs) dropped, as in data lines; an empty or
+    repeated name elsewhere becomes ``column N`` (its position), so that every column has a name of its own."""
+    names = [h.strip() for h in first.split("\t")]
+    while len(names) > 1 and not names[-1]:
+        names.pop()
+    seen: set[str] = set()
+    out = []
+    for i, h in enumerate(names, start=1):
+        out.append(h if h and h not in seen else f"column {i}")
+        seen.add(out[-1])
+    return tuple(out)
+
+
 def _icews(name: str, path: Path, first: str, newline: str) -> Layout:
-    header = tuple(h.strip() for h in first.split("\t"))
+    header = _header(first)
     missing = [c for c in ICEWS_USED if c not in header]
     if missing:
         raise EventFormatError(f"{name}:1: not an ICEWS event file: the header lacks {', '.join(missing)} "
@@ -182,7 +196,7 @@ def _icews(name: str, path: Path, first: str, newline: str) -> Layout:
 
 
 def _polecat(name: str, path: Path, first: str, newline: str) -> Layout:
-    header = tuple(h.strip() for h in first.split("\t"))
+    header = _header(first)
     keys = {_key(h) for h in header}
     missing = [c for c in POLECAT_REQUIRED if _key(c) not in keys]
     if missing:
