@@ -24,6 +24,7 @@ from sqlalchemy import (BigInteger, Column, Date, DateTime, Float, ForeignKey, I
                         select, text)
 from sqlalchemy.engine import Connection
 
+from pariah import reference
 from pariah.events import formats, pipeline
 from pariah.events.engines import open_engine
 from pariah.events.errors import MalformedEvents
@@ -145,12 +146,6 @@ def check_target(target: str) -> str:
     return code
 
 
-def _states() -> list[str]:
-    from pariah import reference
-
-    return list(reference.state_codes())
-
-
 @dataclasses.dataclass
 class _Scan:
     report: FileReport
@@ -219,7 +214,7 @@ def ingest(ledger, files: Iterable[str | Path], *, fmt: str, target: str, engine
         raise PariahError("no event files given")
     if spark_master and engine != "spark":
         raise PariahError(f"--spark-master needs --engine spark (the engine is {engine})")
-    states = _states()
+    states = list(reference.state_codes())
     with tempfile.TemporaryDirectory(prefix="pariah-events-") as tmp, \
             open_engine(engine, spark_master=spark_master, memory_limit=memory_limit) as eng:
         layouts = [layout for p in paths for layout in formats.open_files(p, fmt, Path(tmp))]

@@ -58,13 +58,18 @@ class Problem(BaseModel):
     problems: list[str] = Field(default_factory=list, description="Every problem, one line each (rejected imports: NAME:N: column: message).")
 
 
-class CaseSummary(BaseModel):
+class CaseHead(BaseModel):
+    """What every view of a case starts with."""
+
     id: str
     name: str
     target: str
     target_name: str
     start: dt.date
     end: Optional[dt.date]
+
+
+class CaseSummary(CaseHead):
     acts: int = Field(description="Number of current acts.")
     as_of: dt.date = Field(description="Today, or the case end.")
     index: float = Field(description="Isolation index on as_of (equal weights).")
@@ -77,13 +82,7 @@ class CaseSummary(BaseModel):
     last_act_source: Optional[str]
 
 
-class CaseInfo(BaseModel):
-    id: str
-    name: str
-    target: str
-    target_name: str
-    start: dt.date
-    end: Optional[dt.date]
+class CaseInfo(CaseHead):
     coalition_leader: str
     coalition_leader_name: str
     coalition: list[str]
