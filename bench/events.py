@@ -268,7 +268,7 @@ from pariah.events import formats
 from pariah.events.engines import DuckDBEngine
 path, tmp = sys.argv[1], sys.argv[2]
 with DuckDBEngine() as engine:
-    layout = formats.open_file(path, "gdelt2", Path(tmp))
+    [layout] = formats.open_files(path, "gdelt2", Path(tmp))
     norm = formats.normalize(layout, engine.raw(layout))
     t = time.perf_counter()
     n = engine.fetch(norm.aggregate(rows=norm.count(), malformed=norm.problem.count()))

@@ -17,7 +17,8 @@ Any of them may be gzipped, or zipped (each file of an archive is read as one
 input file). No field is quoted: a ``"`` is an ordinary character. A line with
 too few fields, or with surplus fields that are not empty, is malformed (surplus
 empty fields, stray tabs at the end of a line, are ignored), as is one with
-bytes that are not UTF-8 in a field pariah reads (``Layout.used``; such bytes in a field it does not read harm nothing).
+bytes that are not UTF-8 in a field pariah reads (``Layout.used``; such bytes
+in a field it does not read harm nothing).
 
 Every format is turned into the same *normalized* columns (see ``TEXT_COLUMNS``) by
 an Ibis expression, so that one expression serves every engine. A row that fails
@@ -112,7 +113,12 @@ def _unpack(path: Path, name: str, tmpdir: Path) -> list[tuple[str, Path]]:
 
 
 def open_files(path: str | Path, fmt: str, tmpdir: Path) -> list[Layout]:
-    """The files behind ``path`` (itself, or each file of a zip archive), each checked as ``open_file`` does."""
+    """The files behind ``path`` (itself, or each file of a zip archive), and how to read each.
+
+    Each is checked from its first lines to be in format ``fmt``; ``EventFormatError``
+    (``FILE:1: ...``) when it is not: a wrong ``--format`` should fail at once, not
+    report every line as malformed.
+    """
     if fmt not in FORMATS:
         raise EventFormatError(f"unknown event format {fmt!r}: expected one of {', '.join(FORMATS)}")
     name = str(path)
@@ -123,19 +129,6 @@ def open_files(path: str | Path, fmt: str, tmpdir: Path) -> list[Layout]:
         return [_open(fmt, name, path)]
     return [dataclasses.replace(_open(fmt, member, copy), packed=True)
             for member, copy in _unpack(path, name, tmpdir)]
-
-
-def open_file(path: str | Path, fmt: str, tmpdir: Path) -> Layout:
-    """Check that ``path`` is a file of format ``fmt`` (from its first line) and say how to read it.
-
-    Raises ``EventFormatError`` (``FILE:1: ...``) when it is not: a wrong ``--format``
-    should fail at once, not report every line as malformed. A zip archive must
-    hold one file here; ``open_files`` takes archives of several.
-    """
-    layouts = open_files(path, fmt, tmpdir)
-    if len(layouts) != 1:
-        raise EventFormatError(f"{path}: expected a zip archive with one file, found {len(layouts)}")
-    return layouts[0]
 
 
 def _open(fmt: str, name: str, path: Path) -> Layout:
