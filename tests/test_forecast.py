@@ -19,6 +19,15 @@ def ledger():
     return pariah.Ledger("sqlite://")
 
 
+@pytest.fixture(scope="module")
+def taliban_2024(ledger):
+    """The cascade model of taliban-2021 at ambassadors, fitted and started as known on 2024-02-01."""
+    cutoff = D(2024, 2, 1)
+    model = forecast.fit(ledger, cutoff, "ambassadors", n_bootstrap=0)
+    world = build(ledger.case("taliban-2021"), ledger.acts("taliban-2021", known_on=cutoff), until=cutoff)
+    return cascade.CascadeModel(model, world, len(world.months) - 1)
+
+
 def test_fit_recovers_known_hazard_parameters():
     rng = np.random.default_rng(7)
     n, k = 200_000, len(FEATURES)
@@ -110,26 +119,36 @@ def test_scenario_is_reproducible_and_monotone(ledger):
     assert counts[(4, "assumed")] >= counts[(4, "baseline")]
 
 
-def test_jax_backend_matches_numpy_in_distribution(ledger):
+def test_jax_backend_matches_numpy_in_distribution(taliban_2024):
     pytest.importorskip("jax")
-    cutoff = D(2024, 2, 1)
-    model = forecast.fit(ledger, cutoff, "ambassadors", n_bootstrap=0)
-    world = build(ledger.case("taliban-2021"), ledger.acts("taliban-2021", known_on=cutoff), until=cutoff)
-    cm = cascade.CascadeModel(model, world, len(world.months) - 1)
+    cm = taliban_2024
     a = cascade.run(cm, 24, 4000, seed=1)
     b = cascade.run(cm, 24, 4000, seed=1, backend="jax")
     assert abs(a.counts[:, -1].mean() - b.counts[:, -1].mean()) < 0.25
     assert np.abs(a.final.mean(axis=0) - b.final.mean(axis=0)).max() < 0.05
 
 
-def test_cascade_matches_the_model_hazard_in_its_first_month(ledger):
+def test_jax_backend_compiles_once_per_shape_and_repeats_a_seed(taliban_2024):
+    pytest.importorskip("jax")
+    cm = taliban_2024
+    simulate = cascade.jax_simulation()
+    a = cascade.run(cm, 12, 300, seed=5, backend="jax")
+    compiled = simulate._cache_size()
+    b = cascade.run(cm, 12, 300, seed=5, backend="jax")
+    c = cascade.run(cm, 12, 300, seed=6, assumptions=[cascade.Assumption(0, 3)], backend="jax")
+    assert simulate._cache_size() == compiled  # a new seed or assumption reuses the compiled simulation
+    np.testing.assert_array_equal(a.counts, b.counts)
+    np.testing.assert_array_equal(a.final, b.final)
+    assert c.final[:, 0].all() and not np.array_equal(a.counts, c.counts)
+    cascade.run(cm, 12, 301, seed=5, backend="jax")
+    assert simulate._cache_size() == compiled + 1  # another number of runs is another shape
+
+
+def test_cascade_matches_the_model_hazard_in_its_first_month(taliban_2024):
     from pariah.forecast.world import case_rate, features_at
 
-    cutoff = D(2024, 2, 1)
-    model = forecast.fit(ledger, cutoff, "ambassadors", n_bootstrap=0)
-    world = build(ledger.case("taliban-2021"), ledger.acts("taliban-2021", known_on=cutoff), until=cutoff)
-    t = len(world.months) - 1
-    cm = cascade.CascadeModel(model, world, t)
+    cm = taliban_2024
+    model, world, t = cm.model, cm.world, cm.t
     X = features_at(world, t, cm.start_moved, cm.spell, rate=case_rate(world, 4)[t], recent=case_rate(world, 4, 12)[t])
     expected = model.predict_hazard(X)
     got = 1 / (1 + np.exp(-cm.logits(cm.start_moved[None, :], 0)[0]))

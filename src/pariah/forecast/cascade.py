@@ -9,6 +9,7 @@ runs the same steps with JAX (on a GPU when one is present).
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 
@@ -116,34 +117,52 @@ def _run_jax(cascade: CascadeModel, months: int, runs: int, seed: int, assumptio
     for a in assumptions:
         if 0 <= a.month < months:
             forced[a.month:, a.state] = True
-    member = jnp.asarray(cascade.member, dtype=jnp.float32)
-    ties_t = jnp.asarray(cascade.ties.T)
-    base = jnp.asarray(cascade.base, dtype=jnp.float32)
-    p5 = jnp.asarray(cascade.p5)
-    spell = jnp.asarray(cascade.spell, dtype=jnp.float32)
-    n_members = max(float(cascade.member.sum()), 1.0)
-    leader = cascade.leader
-
-    def step(carry, inputs):
-        moved, key = carry
-        k, force = inputs
-        moved = moved | force
-        mf = moved.astype(jnp.float32) * member
-        share = mf.sum(axis=1, keepdims=True) / n_members
-        p5_other = ((mf @ p5)[:, None] - mf * p5) > 0
-        logit = mf @ ties_t + base + cascade.a_world * share + cascade.a_p5 * p5_other
-        if leader is not None:
-            logit = logit + cascade.a_leader * mf[:, leader:leader + 1]
-        logit = logit + cascade.a_months * jnp.log1p(cascade.t + k) + cascade.a_spell * jnp.log1p(spell + k)
-        key, sub = jax.random.split(key)
-        u = jax.random.uniform(sub, moved.shape)
-        moved = moved | ((u < jax.nn.sigmoid(logit)) & (member > 0))
-        return (moved, key), (moved & (member > 0)).sum(axis=1)
-
-    start = jnp.broadcast_to(jnp.asarray(cascade.start_moved), (runs, n))
-    (final, _), counts = jax.lax.scan(jax.jit(step), (start, jax.random.PRNGKey(seed)),
-                                      (jnp.arange(months, dtype=jnp.float32), jnp.asarray(forced)))
+    params = {
+        "member": jnp.asarray(cascade.member, dtype=jnp.float32), "ties_t": jnp.asarray(cascade.ties.T),
+        "base": jnp.asarray(cascade.base, dtype=jnp.float32), "p5": jnp.asarray(cascade.p5),
+        "spell": jnp.asarray(cascade.spell, dtype=jnp.float32),
+        "n_members": max(float(cascade.member.sum()), 1.0), "t": float(cascade.t),
+        **{name: float(getattr(cascade, name)) for name in ("a_world", "a_p5", "a_leader", "a_months", "a_spell")},
+    }
+    final, counts = jax_simulation()(params, jnp.asarray(cascade.start_moved), jnp.asarray(forced), jax.random.PRNGKey(seed),
+                                     runs=runs, leader=cascade.leader)
     collector = Collector(runs, months, n)
     collector.counts = np.asarray(counts).T
     collector.finish(np.asarray(final))
     return collector
+
+
+@functools.cache
+def jax_simulation():
+    """The JAX simulation, compiled once per shape (runs, months, states) and leader, then reused:
+    the model's numbers are arguments, not constants, so a new seed or model costs no compilation."""
+    import jax
+    import jax.numpy as jnp
+
+    @functools.partial(jax.jit, static_argnames=("runs", "leader"))
+    def simulate(params, start_moved, forced, key, *, runs: int, leader: int | None):
+        member = params["member"]
+
+        def step(carry, inputs):
+            moved, key = carry
+            k, force = inputs
+            moved = moved | force
+            mf = moved.astype(jnp.float32) * member
+            share = mf.sum(axis=1, keepdims=True) / params["n_members"]
+            p5_other = ((mf @ params["p5"])[:, None] - mf * params["p5"]) > 0
+            logit = mf @ params["ties_t"] + params["base"] + params["a_world"] * share + params["a_p5"] * p5_other
+            if leader is not None:
+                logit = logit + params["a_leader"] * mf[:, leader:leader + 1]
+            logit = (logit + params["a_months"] * jnp.log1p(params["t"] + k)
+                     + params["a_spell"] * jnp.log1p(params["spell"] + k))
+            key, sub = jax.random.split(key)
+            u = jax.random.uniform(sub, moved.shape)
+            moved = moved | ((u < jax.nn.sigmoid(logit)) & (member > 0))
+            return (moved, key), (moved & (member > 0)).sum(axis=1)
+
+        start = jnp.broadcast_to(start_moved, (runs, start_moved.shape[0]))
+        (final, _), counts = jax.lax.scan(step, (start, key),
+                                          (jnp.arange(forced.shape[0], dtype=jnp.float32), forced))
+        return final, counts
+
+    return simulate
