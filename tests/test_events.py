@@ -293,6 +293,22 @@ def test_a_file_in_another_format_fails_at_once(ledger, tmp_path, fmt, lines, me
     assert events.file_log(ledger).empty
 
 
+@pytest.mark.parametrize("fmt", ["gdelt1", "gdelt2", "icews", "polecat"])
+def test_a_comma_separated_copy_is_named_as_such(ledger, tmp_path, fmt):
+    columns = codes.gdelt_columns(1) if fmt.startswith("gdelt") else formats.ICEWS_COLUMNS
+    path = tmp_path / "copy.csv"
+    path.write_text(",".join(f'"{c}"' for c in columns) + "\n" + ",".join(["1"] * len(columns)) + "\n")
+    with pytest.raises(EventFormatError) as info:
+        events.ingest(ledger, [path], fmt=fmt, target="AFG")
+    assert str(info.value).startswith(f"{path}:1: ")
+    assert str(info.value).endswith(formats.COMMA_HINT)
+    tabbed = tmp_path / "tabbed.txt"
+    tabbed.write_text("a\tb,c\n")
+    with pytest.raises(EventFormatError) as info:
+        events.ingest(ledger, [tabbed], fmt=fmt, target="AFG")
+    assert formats.COMMA_HINT not in str(info.value)
+
+
 def test_icews_file(ledger, tmp_path):
     path = write_icews(tmp_path / "events.2024.tab")
     result = events.ingest(ledger, [path], fmt="icews", target="AFG")

@@ -61,6 +61,14 @@ POLECAT_OPTIONAL = ("Event Mode", "Actor Name", "Recipient Name")
 POLECAT_SOURCE = ("URL", "Source URL", "Story ID", "Source")
 
 _FIELD_HINT = {57: "gdelt1", 58: "gdelt1", 61: "gdelt2", 20: "icews"}
+#: Said of a first line with commas and no tab: the usual copy of event data that pariah does not read as such.
+COMMA_HINT = ("; the line has commas and no tab: a comma-separated copy (from BigQuery, R or a spreadsheet) "
+              "must be written back as tab-separated text, without quotes")
+
+
+def _comma_hint(first: bytes | str) -> str:
+    text = first.decode("utf-8", errors="replace") if isinstance(first, bytes) else first
+    return COMMA_HINT if "," in text and "\t" not in text else ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -155,7 +163,7 @@ def _gdelt(fmt: str, name: str, path: Path, head: list[bytes], newline: str) -> 
     found = counts.most_common(1)[0][0] if counts else expected[-1]
     if found not in expected:
         hint = _FIELD_HINT.get(found)
-        fix = f"; is it a {hint} file? use --format {hint}" if hint and hint != fmt else ""
+        fix = f"; is it a {hint} file? use --format {hint}" if hint and hint != fmt else _comma_hint(head[0])
         want = " or ".join(map(str, expected))
         label = "GDELT 1.0 daily" if fmt == "gdelt1" else "GDELT 2.0 15-minute"
         raise EventFormatError(f"{name}:1: expected {want} tab-separated fields (a {label} event export), "
@@ -184,7 +192,8 @@ def _icews(name: str, path: Path, first: str, newline: str) -> Layout:
     missing = [c for c in ICEWS_USED if c not in header]
     if missing:
         raise EventFormatError(f"{name}:1: not an ICEWS event file: the header lacks {', '.join(missing)} "
-                               f"(expected the 20 named columns of an ICEWS .tab file: {', '.join(ICEWS_COLUMNS)})")
+                               f"(expected the 20 named columns of an ICEWS .tab file: {', '.join(ICEWS_COLUMNS)})"
+                               f"{_comma_hint(first)}")
     return Layout("icews", name, path, header, ICEWS_USED, header=True, newline=newline)
 
 
@@ -195,7 +204,7 @@ def _polecat(name: str, path: Path, first: str, newline: str) -> Layout:
     if missing:
         raise EventFormatError(f"{name}:1: not a POLECAT export: the header lacks {', '.join(missing)} "
                                f"(expected tab-separated columns including {', '.join(POLECAT_REQUIRED)}, "
-                               "or PLOVER JSON records)")
+                               f"or PLOVER JSON records){_comma_hint(first)}")
     wanted = {_key(c) for c in (*POLECAT_REQUIRED, *POLECAT_OPTIONAL, *POLECAT_SOURCE)}
     used = tuple(h for h in header if _key(h) in wanted)
     return Layout("polecat", name, path, header, used, header=True, newline=newline)
