@@ -28,6 +28,21 @@ def test_scenario_and_backtest(db):
     assert {"n", "events", "brier", "brier_climatology", "bss", "log_loss", "auc", "calibration"} <= set(bt)
 
 
+def test_scenario_on_the_jax_backend_agrees_with_numpy(db):
+    pytest.importorskip("jax")
+    args = ("scenario", "taliban-2021", "--assume", "CHN=recognized@2024-03", "--as-of", "2024-02-01",
+            "--horizon", "12", "--runs", "2000", "-f", "json")
+    numpy_rows = {(r["state"], r["level"]): r for r in json.loads(invoke(*args).stdout)}
+    result = invoke(*args, "--backend", "jax")
+    assert result.exit_code == 0, result.output
+    jax_rows = {(r["state"], r["level"]): r for r in json.loads(result.stdout)}
+    assert set(jax_rows) == set(numpy_rows)
+    assert jax_rows[("CHN", 5)]["p_assumed"] == 1.0 and jax_rows[("CHN", 5)]["p_baseline"] < 1.0
+    for key, row in jax_rows.items():
+        assert abs(row["p_baseline"] - numpy_rows[key]["p_baseline"]) < 0.05, key
+        assert abs(row["p_assumed"] - numpy_rows[key]["p_assumed"]) < 0.05, key
+
+
 @pytest.mark.parametrize("args,message", [
     (("scenario", "taliban-2021", "--assume", "CHN"), "expected ISO3=LEVEL"),
     (("scenario", "taliban-2021", "--assume", "CHN=friends"), "unknown level 'friends'"),

@@ -1,4 +1,5 @@
 import datetime as dt
+import sys
 
 import numpy as np
 import pandas as pd
@@ -7,6 +8,7 @@ import pytest
 import pariah
 from conftest import act_row, write_csv
 from pariah import forecast
+from pariah.exceptions import PariahError
 from pariah.forecast import cascade
 from pariah.forecast.hazard import HazardModel
 from pariah.forecast.world import FEATURES, PEER_FEATURES, build
@@ -142,6 +144,14 @@ def test_jax_backend_compiles_once_per_shape_and_repeats_a_seed(taliban_2024):
     assert c.final[:, 0].all() and not np.array_equal(a.counts, c.counts)
     cascade.run(cm, 12, 301, seed=5, backend="jax")
     assert simulate._cache_size() == compiled + 1  # another number of runs is another shape
+
+
+def test_a_backend_that_cannot_run_is_one_clear_error(taliban_2024, monkeypatch):
+    with pytest.raises(PariahError, match="unknown backend 'torch': expected numpy or jax"):
+        cascade.run(taliban_2024, 6, 10, backend="torch")
+    monkeypatch.setitem(sys.modules, "jax", None)  # as where JAX is not installed
+    with pytest.raises(PariahError, match=r"the JAX backend needs JAX: pip install 'pariah\[jax\]'"):
+        cascade.run(taliban_2024, 6, 10, backend="jax")
 
 
 def test_cascade_matches_the_model_hazard_in_its_first_month(taliban_2024):

@@ -334,6 +334,11 @@ class ScenarioShow(str, Enum):
     distribution = "distribution"
 
 
+class Backend(str, Enum):
+    numpy = "numpy"
+    jax = "jax"
+
+
 @app.command("forecast")
 @guarded
 def forecast_(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."),
@@ -371,12 +376,15 @@ def scenario(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."
              runs: int = typer.Option(2000, "--runs", min=10, max=1_000_000, help="Monte Carlo runs."),
              seed: int = typer.Option(0, "--seed", help="Seed: the same seed gives the same result."),
              show: ScenarioShow = typer.Option(ScenarioShow.states, "--show", help="states or distribution."),
+             backend: Backend = typer.Option(Backend.numpy, "--backend",
+                                             help="numpy, or jax (a GPU when JAX finds one; pip install 'pariah[jax]')."),
              fmt: Fmt = FormatOption):
     """Simulate the cascade with and without assumed moves: who follows, and how many."""
     from pariah import forecast as fc
 
     ledger = _ledger(ctx)
-    distribution, states = fc.scenario(ledger, case, assume, _date(as_of, "--as-of"), horizon, runs, seed)
+    distribution, states = fc.scenario(ledger, case, assume, _date(as_of, "--as-of"), horizon, runs, seed,
+                                       backend=backend.value)
     if show == ScenarioShow.distribution:
         emit(distribution.round(3), fmt, f"{case}: states at or above each level after {horizon} months")
     else:

@@ -13,6 +13,7 @@ import functools
 
 import numpy as np
 
+from pariah.exceptions import PariahError
 from pariah.forecast.hazard import HazardModel
 from pariah.forecast.world import FEATURES, World, case_rate, features_at, months_at_level
 
@@ -90,9 +91,19 @@ class Collector:
 
 def run(cascade: CascadeModel, months: int, runs: int, seed: int = 0,
         assumptions: list[Assumption] = (), backend: str = "numpy") -> Collector:
-    """Simulate ``runs`` cascades of ``months`` months. The same seed gives the same result."""
+    """Simulate ``runs`` cascades of ``months`` months. The same seed gives the same result.
+
+    ``backend``: ``numpy``, or ``jax`` (on a GPU when JAX finds one). The two draw different
+    random numbers, so they agree in distribution, not run by run.
+    """
     if backend == "jax":
+        try:
+            import jax  # noqa: F401
+        except ImportError:
+            raise PariahError("the JAX backend needs JAX: pip install 'pariah[jax]'") from None
         return _run_jax(cascade, months, runs, seed, list(assumptions))
+    if backend != "numpy":
+        raise PariahError(f"unknown backend {backend!r}: expected numpy or jax")
     rng = np.random.default_rng(seed)
     n = len(cascade.base)
     moved = np.broadcast_to(cascade.start_moved, (runs, n)).copy()
