@@ -27,7 +27,9 @@ then prints one JSON object:
 
 Targets: ratio >= 5, floor_ratio <= 2.5, peak_rss_mb < 2048.
 
-Usage: python bench/events.py [--rows N] [--target AFG] [--keep DIR]
+  threads       DuckDB's threads (``--threads``; default: every core)
+
+Usage: python bench/events.py [--rows N] [--target AFG] [--keep DIR] [--threads N]
 """
 from __future__ import annotations
 
@@ -217,7 +219,8 @@ import duckdb
 path = sys.argv[1]
 con = duckdb.connect()
 con.execute("SET enable_progress_bar = false")
-con.execute("SET threads TO 2")
+if sys.argv[3] != "all":
+    con.execute(f"SET threads TO {int(sys.argv[3])}")
 t, c = time.perf_counter(), time.process_time()
 n = con.execute("SELECT count(*) FROM read_csv(?, delim='\t', header=false, quote='', escape='', all_varchar=true, auto_detect=false, columns=" + sys.argv[2] + ")", [path]).fetchone()[0]
 print(json.dumps({"floor_s": time.perf_counter() - t, "floor_cpu_s": time.process_time() - c, "floor_rows": n}))
@@ -238,6 +241,7 @@ from pariah.ledger import Ledger
 from pariah import events
 from pariah.events import engines, store
 path, target, db = sys.argv[1], sys.argv[2], sys.argv[3]
+threads = None if sys.argv[4] == "all" else int(sys.argv[4])
 ledger = Ledger(f"sqlite:///{db}", bundled=False)
 # Where the time goes: queries run by DuckDB, events written to the database, aggregates recomputed.
 steps = {"duckdb_queries": 0.0, "write_events": 0.0, "aggregates": 0.0}
@@ -253,7 +257,7 @@ engines.DuckDBEngine.fetch = timed("duckdb_queries", engines.DuckDBEngine.fetch)
 store._bulk_insert = timed("write_events", store._bulk_insert)
 store._refresh = timed("aggregates", store._refresh)
 t, c = time.perf_counter(), time.process_time()
-result = events.ingest(ledger, [path], fmt="gdelt2", target=target, engine="duckdb")
+result = events.ingest(ledger, [path], fmt="gdelt2", target=target, engine="duckdb", threads=threads)
 seconds = time.perf_counter() - t
 print(json.dumps({"duckdb_s": seconds, "duckdb_cpu_s": time.process_time() - c, "peak_rss_mb": peak_mb(),
                   "matched": result.matched, "read": result.rows, "malformed": result.malformed,
@@ -267,7 +271,7 @@ import ibis
 from pariah.events import formats
 from pariah.events.engines import DuckDBEngine
 path, tmp = sys.argv[1], sys.argv[2]
-with DuckDBEngine() as engine:
+with DuckDBEngine(threads=None if sys.argv[3] == "all" else int(sys.argv[3])) as engine:
     [layout] = formats.open_files(path, "gdelt2", Path(tmp))
     norm = formats.normalize(layout, engine.raw(layout))
     t = time.perf_counter()
@@ -281,6 +285,8 @@ def main(argv=None) -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--target", default="AFG")
     parser.add_argument("--keep", help="generate into this folder and keep the file (reused when present)")
+    parser.add_argument("--threads", type=int, help="DuckDB's threads for pariah, the floor and the checks "
+                                                     "(default: every core; pandas reads on one)")
     args = parser.parse_args(argv)
     from pariah.events import codes
 
@@ -292,16 +298,18 @@ def main(argv=None) -> None:
         if not path.exists():
             generate(path, args.rows)
         generate_s = time.perf_counter() - t
-        ingest = _child(INGEST, str(path), args.target, str(Path(tmp) / "bench.sqlite"))
+        threads = str(args.threads) if args.threads else "all"
+        ingest = _child(INGEST, str(path), args.target, str(Path(tmp) / "bench.sqlite"), threads)
         baseline = _child(PANDAS_BASELINE, str(path), args.target)
         columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in codes.gdelt_columns(2)) + "}"
-        floor = _child(FLOOR, str(path), columns)
-        checks = _child(CHECKS, str(path), tmp)
+        floor = _child(FLOOR, str(path), columns, threads)
+        checks = _child(CHECKS, str(path), tmp, threads)
         if baseline["matched"] != ingest["matched"] or floor["floor_rows"] != args.rows:
             raise SystemExit(f"mismatch: pariah matched {ingest['matched']}, pandas {baseline['matched']}, "
                              f"floor counted {floor['floor_rows']} of {args.rows}")
         out = {
             "rows": args.rows,
+            "threads": args.threads or os.cpu_count(),
             "file_mb": round(path.stat().st_size / 2**20, 1),
             "generate_s": round(generate_s, 2),
             "duckdb_s": round(ingest["duckdb_s"], 3),

@@ -650,6 +650,31 @@ def test_spark_master_needs_the_spark_engine(ledger, gdelt2_file):
         events.ingest(ledger, [gdelt2_file], fmt="gdelt2", target="AFG", spark_master="local[2]")
 
 
+def test_duckdb_bounds_are_set_and_bad_ones_are_one_clear_error():
+    from pariah.events.engines import EngineUnavailable, open_engine
+
+    with open_engine("duckdb", memory_limit="300MB", threads=1) as engine:
+        threads, memory = engine.con.execute(
+            "SELECT current_setting('threads'), current_setting('memory_limit')").fetchone()
+    assert threads == 1 and memory.replace(" ", "") in ("300.0MB", "286.1MiB")
+    for kwargs, message in (({"memory_limit": "lots"}, "bad memory limit 'lots': expected a size such as 500MB"),
+                            ({"threads": 0}, "bad number of threads 0: expected 1 or more")):
+        with pytest.raises(EngineUnavailable, match=message):
+            open_engine("duckdb", **kwargs)
+
+
+def test_cli_ingest_bounded_gives_the_same_events(cli, gdelt2_file):
+    bounded = cli("events", "ingest", gdelt2_file, "--format", "gdelt2", "--target", "AFG",
+                  "--threads", "1", "--memory-limit", "200MB")
+    assert bounded.exit_code == 0, bounded.output
+    assert "18 rows in 1 file(s) on duckdb: 6 events between AFG and a state (6 new), 7 malformed" in bounded.output
+    bad = cli("events", "ingest", gdelt2_file, "--format", "gdelt2", "--target", "AFG", "--memory-limit", "-1GB")
+    assert bad.exit_code == 1 and "bad memory limit '-1GB'" in bad.output and "Traceback" not in bad.output
+    spark = cli("events", "ingest", gdelt2_file, "--format", "gdelt2", "--target", "AFG", "--engine", "spark",
+                "--threads", "2")
+    assert spark.exit_code == 1 and "bound the DuckDB engine" in spark.output
+
+
 def test_a_malformed_first_line_is_one_malformed_line(ledger, tmp_path):
     path = write_gdelt(tmp_path / "f.CSV", ["broken\tfirst\tline", gdelt_line(**GOOD[0]), gdelt_line(**GOOD[1])])
     result = events.ingest(ledger, [path], fmt="gdelt2", target="AFG")

@@ -58,19 +58,23 @@ def ingest(ctx: typer.Context,
            engine: EngineName = typer.Option(EngineName.duckdb, "--engine", help="duckdb (embedded, default) or spark."),
            spark_master: Optional[str] = typer.Option(None, "--spark-master",
                                                       help="Spark master URL, e.g. spark://host:7077 (default: local)."),
-           strict: bool = typer.Option(False, "--strict", help="Reject the files (exit status 2) on any malformed line.")):
+           strict: bool = typer.Option(False, "--strict", help="Reject the files (exit status 2) on any malformed line."),
+           memory_limit: Optional[str] = typer.Option(None, "--memory-limit",
+                                                      help="DuckDB's memory bound, e.g. 2GB (default 1GB; spills to disk beyond it)."),
+           threads: Optional[int] = typer.Option(None, "--threads", min=1,
+                                                 help="DuckDB's threads (default: every core).")):
     """Read event files, keep the target's events with each state, store them and their monthly aggregates."""
     from pariah.cli import guarded
 
-    guarded(_ingest)(ctx, files, fmt, target, engine, spark_master, strict)
+    guarded(_ingest)(ctx, files, fmt, target, engine, spark_master, strict, memory_limit, threads)
 
 
-def _ingest(ctx, files, fmt, target, engine, spark_master, strict):
+def _ingest(ctx, files, fmt, target, engine, spark_master, strict, memory_limit, threads):
     from pariah import events
     from pariah.cli import _ledger, err
 
     result = events.ingest(_ledger(ctx), files, fmt=fmt.value, target=target, engine=engine.value,
-                           spark_master=spark_master, strict=strict)
+                           spark_master=spark_master, strict=strict, memory_limit=memory_limit, threads=threads)
     for problem in result.problems[:SHOWN_PROBLEMS]:
         err.print(problem, markup=False, highlight=False)
     if result.malformed > SHOWN_PROBLEMS:

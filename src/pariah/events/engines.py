@@ -33,6 +33,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import mmap
+import re
 import tempfile
 import warnings
 from pathlib import Path
@@ -46,11 +47,24 @@ ENGINES = ("duckdb", "spark")
 DEFAULT_MEMORY_LIMIT = "1GB"
 
 
-def open_engine(name: str = "duckdb", *, spark_master: str | None = None, memory_limit: str | None = None):
-    """An engine by name: ``duckdb`` or ``spark``."""
+def open_engine(name: str = "duckdb", *, spark_master: str | None = None, memory_limit: str | None = None,
+                threads: int | None = None):
+    """An engine by name: ``duckdb`` or ``spark``.
+
+    ``memory_limit`` (e.g. ``2GB``; default 1GB) and ``threads`` (default: every core)
+    bound the DuckDB engine; Spark takes such settings from its own configuration.
+    """
     if name == "duckdb":
-        return DuckDBEngine(memory_limit=memory_limit or DEFAULT_MEMORY_LIMIT)
+        memory_limit = memory_limit or DEFAULT_MEMORY_LIMIT
+        if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", memory_limit.strip(), flags=re.IGNORECASE):
+            raise EngineUnavailable(f"bad memory limit {memory_limit!r}: expected a size such as 500MB or 2GB")
+        if threads is not None and threads < 1:
+            raise EngineUnavailable(f"bad number of threads {threads}: expected 1 or more")
+        return DuckDBEngine(memory_limit=memory_limit.strip(), threads=threads)
     if name == "spark":
+        if memory_limit or threads:
+            raise EngineUnavailable("--memory-limit and --threads bound the DuckDB engine; Spark takes them from "
+                                    "its own configuration (spark.driver.memory, spark.executor.cores)")
         return SparkEngine(spark_master)
     raise EngineUnavailable(f"unknown engine {name!r}: expected one of {', '.join(ENGINES)}")
 

@@ -197,12 +197,15 @@ def _scan(engine, layout: formats.Layout, target: str, states: list[str]) -> _Sc
 
 
 def ingest(ledger, files: Iterable[str | Path], *, fmt: str, target: str, engine: str = "duckdb",
-           spark_master: str | None = None, strict: bool = False, memory_limit: str | None = None) -> IngestResult:
+           spark_master: str | None = None, strict: bool = False, memory_limit: str | None = None,
+           threads: int | None = None) -> IngestResult:
     """Read event files, keep the target's dyadic events, store them and their monthly aggregates.
 
     ``fmt``: ``gdelt1``, ``gdelt2``, ``icews`` or ``polecat`` (see ``formats``).
     ``target``: an ISO3 code or a CAMEO actor code. ``engine``: ``duckdb`` (default)
     or ``spark`` (``spark_master``: a cluster URL; local mode by default).
+    ``memory_limit`` (default ``1GB``; DuckDB spills to disk beyond it) and
+    ``threads`` (default: every core) bound the DuckDB engine.
 
     Malformed lines are counted and reported in the result, never dropped silently;
     with ``strict=True`` any malformed line raises ``MalformedEvents`` and nothing is
@@ -216,7 +219,7 @@ def ingest(ledger, files: Iterable[str | Path], *, fmt: str, target: str, engine
         raise PariahError(f"--spark-master needs --engine spark (the engine is {engine})")
     states = list(reference.state_codes())
     with tempfile.TemporaryDirectory(prefix="pariah-events-") as tmp, \
-            open_engine(engine, spark_master=spark_master, memory_limit=memory_limit) as eng:
+            open_engine(engine, spark_master=spark_master, memory_limit=memory_limit, threads=threads) as eng:
         layouts = [layout for p in paths for layout in formats.open_files(p, fmt, Path(tmp))]
         scans = [_scan(eng, layout, target, states) for layout in layouts]
         problems = [f"{s.report.name}:{line}: {message}" for s in scans for line, message in s.problems]
