@@ -25,7 +25,7 @@ import pandas as pd
 from pariah import case as case_module
 from pariah import ladder, measure, reference
 from pariah.ledger import Ledger
-from pariah.measure.index import MAPPINGS, membership
+from pariah.measure.index import MAPPINGS
 from pariah.measure.weights import SCHEMES, weights
 
 CASE = """id: bench-measure

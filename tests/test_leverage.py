@@ -1,7 +1,6 @@
 import datetime as dt
 import itertools
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import datetime as dt
 import gzip
 import json
 import re

@@ -11,7 +11,6 @@ import math
 import numpy as np
 import pandas as pd
 
-from pariah import reference
 from pariah.exceptions import PariahError
 from pariah.ladder import Level, component_panel, default_as_of, to_date
 from pariah.leverage.values import value_vector

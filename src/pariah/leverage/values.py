@@ -15,7 +15,6 @@ import csv
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from pariah import reference
 from pariah.exceptions import PariahError
