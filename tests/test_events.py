@@ -309,6 +309,20 @@ def test_a_comma_separated_copy_is_named_as_such(ledger, tmp_path, fmt):
     assert formats.COMMA_HINT not in str(info.value)
 
 
+def test_a_byte_order_mark_opening_a_file_is_not_data(ledger, tmp_path):
+    gdelt = write_gdelt(tmp_path / "bom.export.CSV", [gdelt_line(**GOOD[0]), gdelt_line(**GOOD[1])])
+    gdelt.write_bytes(formats.BOM + gdelt.read_bytes())
+    result = events.ingest(ledger, [gdelt], fmt="gdelt2", target="AFG")
+    assert (result.rows, result.matched, result.malformed) == (2, 2, 0)
+    assert set(events.stored_events(ledger, "test-case")["event_id"]) == {"1", "2"}
+    icews = write_icews(tmp_path / "events.2024.tab")
+    icews.write_bytes(formats.BOM + icews.read_bytes())
+    assert events.ingest(ledger, [icews], fmt="icews", target="AFG").matched == 2
+    plover = write_plover_jsonl(tmp_path / "p.jsonl")
+    plover.write_bytes(formats.BOM + plover.read_bytes())
+    assert events.ingest(ledger, [plover], fmt="polecat", target="AFG").matched == 3
+
+
 def test_icews_file(ledger, tmp_path):
     path = write_icews(tmp_path / "events.2024.tab")
     result = events.ingest(ledger, [path], fmt="icews", target="AFG")
@@ -408,6 +422,8 @@ def test_bad_target_and_no_files(ledger, gdelt2_file):
         events.ingest(ledger, [], fmt="gdelt2", target="AFG")
     with pytest.raises(EventFormatError, match="no such file"):
         events.ingest(ledger, [gdelt2_file.with_name("missing.CSV")], fmt="gdelt2", target="AFG")
+    with pytest.raises(EventFormatError, match=r"a folder, not a file; give the files in it \(e\.g\. .*\*\)"):
+        events.ingest(ledger, [gdelt2_file.parent], fmt="gdelt2", target="AFG")
 
 
 # ---- real extracts ------------------------------------------------------------------------

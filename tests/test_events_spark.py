@@ -41,8 +41,10 @@ def inputs(tmp_path_factory):
         gdelt_line(**{**GOOD[0], "GLOBALEVENTID": "18"}) + "\t\t", gdelt_line(GLOBALEVENTID="19") + "\t\tx"])
     with open(gdelt, "ab") as f:
         f.write(gdelt_line(GLOBALEVENTID="16", Actor2Code="x").encode().replace(b"\tx\t", b"\t\xff\t") + b"\n")
-    return [("gdelt2", gdelt), ("icews", write_icews(folder / "events.2024.tab")),
-            ("polecat", write_plover_jsonl(folder / "p.jsonl"))]
+    icews = write_icews(folder / "events.2024.tab")
+    for path in (gdelt, icews):  # a byte order mark, as some tools write: not data on either engine
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    return [("gdelt2", gdelt), ("icews", icews), ("polecat", write_plover_jsonl(folder / "p.jsonl"))]
 
 
 def _ledger(path) -> Ledger:

@@ -89,6 +89,11 @@ def _key(name: str) -> str:
     return re.sub(r"[\s_]+", "", name).lower()
 
 
+#: A UTF-8 byte order mark, which some tools write at the start of a file. Both engines' readers drop it
+#: (DuckDB's CSV reader, Hadoop's line reader under Spark); pariah drops it from the header it reads itself.
+BOM = b"\xef\xbb\xbf"
+
+
 def _first_lines(path: Path, n: int = 20) -> list[bytes]:
     opener = gzip.open if path.suffix.lower() == ".gz" else open
     with opener(path, "rb") as f:
@@ -130,6 +135,8 @@ def open_files(path: str | Path, fmt: str, tmpdir: Path) -> list[Layout]:
         raise EventFormatError(f"unknown event format {fmt!r}: expected one of {', '.join(FORMATS)}")
     name = str(path)
     path = Path(path)
+    if path.is_dir():
+        raise EventFormatError(f"{name}: a folder, not a file; give the files in it (e.g. {path / '*'})")
     if not path.is_file():
         raise EventFormatError(f"{name}: no such file")
     if path.suffix.lower() != ".zip":
@@ -143,7 +150,7 @@ def _open(fmt: str, name: str, path: Path) -> Layout:
         head = _first_lines(path)
     except (OSError, EOFError, zlib.error) as e:
         raise EventFormatError(f"{name}: cannot read: {e}") from None
-    first = head[0] if head else b""
+    first = head[0].removeprefix(BOM) if head else b""
     newline = "\r\n" if first.endswith(b"\r\n") else "\n"
     text = first.rstrip(b"\r\n").decode("utf-8", errors="replace")
     if fmt in ("gdelt1", "gdelt2"):
@@ -233,7 +240,7 @@ def _plover_records(path: Path, name: str) -> pd.DataFrame:
     not events.
     """
     opener = gzip.open if path.suffix.lower() == ".gz" else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as f:
+    with opener(path, "rt", encoding="utf-8-sig", errors="replace") as f:  # -sig: a byte order mark is dropped
         text = f.read()
     rows: list[tuple] = []
     if text.lstrip().startswith("["):
