@@ -323,6 +323,29 @@ def test_a_byte_order_mark_opening_a_file_is_not_data(ledger, tmp_path):
     assert events.ingest(ledger, [plover], fmt="polecat", target="AFG").matched == 3
 
 
+def test_files_of_one_shape_are_compiled_once_and_reported_each_on_its_own(ledger, tmp_path, monkeypatch):
+    import ibis
+
+    compiled = []
+    to_sql = ibis.to_sql
+    monkeypatch.setattr(ibis, "to_sql", lambda expr, **kw: compiled.append(1) or to_sql(expr, **kw))
+    paths = [write_gdelt(tmp_path / f"{n}.export.CSV", [gdelt_line(**GOOD[n])]) for n in range(2)]
+    events.ingest(ledger, paths[:1], fmt="gdelt2", target="AFG")
+    one_file = len(compiled)
+    compiled.clear()
+    paths += [write_gdelt(tmp_path / "2.export.CSV", [gdelt_line(**GOOD[2]), gdelt_line(**GOOD[3])]),
+              write_gdelt(tmp_path / "3.export.CSV", [gdelt_line(**OTHER[0]), gdelt_line(**GOOD[4])])]
+    result = events.ingest(ledger, paths, fmt="gdelt2", target="AFG")
+    assert len(compiled) == one_file  # four files, one compilation of each query
+    assert [(f.rows, f.matched) for f in result.files] == [(1, 1), (1, 1), (2, 2), (2, 1)]
+    assert result.added == 4  # GOOD[0] was held from the first ingest
+    assert set(events.stored_events(ledger, "test-case")["event_id"]) == {"1", "2", "3", "4", "5"}
+    bad = write_gdelt(tmp_path / "4.export.CSV", [gdelt_line(**GOOD[5]), gdelt_line(GLOBALEVENTID="x")])
+    result = events.ingest(ledger, [paths[0], bad, paths[1]], fmt="gdelt2", target="AFG")
+    assert [(f.rows, f.matched, f.malformed) for f in result.files] == [(1, 1, 0), (2, 1, 1), (1, 1, 0)]
+    assert list(result.problems) == [f"{bad}:2: GLOBALEVENTID: expected digits, found 'x'"]
+
+
 def test_icews_file(ledger, tmp_path):
     path = write_icews(tmp_path / "events.2024.tab")
     result = events.ingest(ledger, [path], fmt="icews", target="AFG")

@@ -12,7 +12,8 @@ An engine does three things, and nothing else differs between them:
 Everything between (normalizing, checking, selecting dyads, aggregating) is one
 Ibis expression, the same for both engines (``formats``, ``pipeline``), over
 tables the engine has registered by name; ``fetch`` compiles it to the engine's
-SQL dialect with ``ibis.to_sql`` and runs it there. (pariah does not go through
+SQL dialect with ``ibis.to_sql`` (once per expression: files of one shape share
+their views' names, see ``_Engine``) and runs it there. (pariah does not go through
 Ibis's DuckDB backend: Ibis 12 calls a DuckDB API that DuckDB 2 removed, and DuckDB
 1.x fails on a bad byte in some columns, which DuckDB 2 fixed.)
 
@@ -93,7 +94,36 @@ def _to_pandas(table) -> pd.DataFrame:
     return pa.table(columns, names=table.column_names).to_pandas()
 
 
-class DuckDBEngine:
+class _Engine:
+    """What both engines share: a raw view per shape of file, and SQL compiled once per expression.
+
+    Every file of one shape (its columns; numbered or not) is read through the same view
+    name, each file's view replacing the last. The expressions over it are then the same
+    for every such file, and so is their SQL: a folder of thousands of small GDELT 2.0
+    files is compiled once, not once per file (compiling costs more than reading one).
+    A raw table is therefore good until the next file of its shape is opened.
+    """
+
+    dialect: str
+
+    def _start(self) -> None:
+        self._counter = itertools.count()
+        self._shapes: dict[tuple, str] = {}
+        self._compiled: dict = {}
+
+    def _raw_name(self, layout: Layout, numbered: bool) -> str:
+        return self._shapes.setdefault((layout.columns, numbered), f"pariah_raw_{len(self._shapes)}")
+
+    def _sql(self, expr) -> str:
+        import ibis
+
+        op = expr.op()
+        if op not in self._compiled:
+            self._compiled[op] = str(ibis.to_sql(expr, dialect=self.dialect))
+        return self._compiled[op]
+
+
+class DuckDBEngine(_Engine):
     name = "duckdb"
     dialect = "duckdb"
 
@@ -111,14 +141,14 @@ class DuckDBEngine:
         self.con = duckdb.connect(":memory:", config=config)
         # DuckDB draws a progress bar on standard output during long queries; the library never prints.
         self.con.execute("SET enable_progress_bar = false")
-        self._counter = itertools.count()
+        self._start()
         self._rejects: dict[str, str] = {}
 
     def raw(self, layout: Layout, numbered: bool = False):
         import ibis
 
         n = next(self._counter)
-        name = f"pariah_raw_{n}"
+        name = self._raw_name(layout, numbered)
         if numbered or layout.name in self._rejects:
             rejects = "store_rejects=false"  # the first pass has them
         else:
@@ -129,7 +159,7 @@ class DuckDBEngine:
         newline = "\\r\\n" if layout.newline == "\r\n" else "\\n"
         row = "row_number() OVER ()" if numbered else "CAST(NULL AS BIGINT)"
         self.con.execute(
-            f"CREATE TEMP VIEW {name} AS "
+            f"CREATE OR REPLACE TEMP VIEW {name} AS "
             f"SELECT {row} AS _row, CAST(NULL AS VARCHAR) AS _structural, * "
             f"FROM read_csv('{_sql_text(str(layout.path))}', delim='\\t', quote='', escape='', "
             f"header={'true' if layout.header else 'false'}, auto_detect=false, columns={{{columns}}}, "
@@ -191,9 +221,7 @@ class DuckDBEngine:
         return ibis.table(ibis.memtable(frame).schema(), name=name)
 
     def fetch(self, expr) -> pd.DataFrame:
-        import ibis
-
-        return _to_pandas(self.con.sql(str(ibis.to_sql(expr, dialect=self.dialect))).to_arrow_table())
+        return _to_pandas(self.con.sql(self._sql(expr)).to_arrow_table())
 
     def close(self) -> None:
         self.con.close()
@@ -237,7 +265,7 @@ appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex
 """
 
 
-class SparkEngine:
+class SparkEngine(_Engine):
     name = "spark"
     dialect = "pyspark"
 
@@ -271,7 +299,7 @@ class SparkEngine:
                 self._owned = True
             self.spark.sparkContext.setLogLevel("ERROR")
             ibis.pyspark.connect(self.spark)  # registers the options Ibis's Spark SQL compiler reads
-        self._counter = itertools.count()
+        self._start()
         self.master = self.spark.sparkContext.master
 
     def raw(self, layout: Layout, numbered: bool = False):
@@ -280,6 +308,7 @@ class SparkEngine:
         if not self.master.startswith("local") and layout.packed:
             raise EventFormatError(f"{layout.name}: a zipped file cannot be read by a Spark cluster; "
                                    "unzip it where the executors can read it")
+        name = self._raw_name(layout, numbered)
         lines = self.spark.read.text(str(layout.path))
         if numbered:
             # Exact line numbers without moving the data: each partition's offset from its row count.
@@ -324,7 +353,6 @@ class SparkEngine:
             *[F.when(size == expected, fields.getItem(i)).otherwise("").alias(c) for i, c in enumerate(layout.columns)])
         import ibis
 
-        name = f"pariah_raw_{next(self._counter)}"
         frame.createOrReplaceTempView(name)
         return ibis.table(_raw_schema(layout), name=name)
 
@@ -351,11 +379,9 @@ class SparkEngine:
         return ibis.table(schema, name=name)
 
     def fetch(self, expr) -> pd.DataFrame:
-        import ibis
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return _to_pandas(self.spark.sql(str(ibis.to_sql(expr, dialect=self.dialect))).toArrow())
+            return _to_pandas(self.spark.sql(self._sql(expr)).toArrow())
 
     def close(self) -> None:
         for table in self.spark.catalog.listTables():

@@ -160,8 +160,13 @@ def _dates(frame: pd.DataFrame, columns=("day", "month")) -> pd.DataFrame:
     return frame
 
 
-def _scan(engine, layout: formats.Layout, target: str, states: list[str]) -> _Scan:
-    """One file: a parallel pass for the kept rows and the row count; a numbered pass only if a row is malformed."""
+def _scan(engine, layout: formats.Layout, target: str, states: list[str], plans: dict) -> _Scan:
+    """One file: a parallel pass for the kept rows and the row count; a numbered pass only if a row is malformed.
+
+    ``plans``: the selections built so far in this ingest, by the shape of their file.
+    A file of a shape already seen is read through the same raw view name (see
+    ``engines``), so its selection is the same expression: built and compiled once.
+    """
     def rows_of(numbered: bool):
         if layout.records is not None:
             return engine.table(layout.records)
@@ -175,8 +180,14 @@ def _scan(engine, layout: formats.Layout, target: str, states: list[str]) -> _Sc
         for column in needed[1:]:
             names = names.union(raw.select(value=raw[column]))
         countries = formats.resolve_countries(engine.fetch(names.distinct())["value"].dropna())
-    grouped = engine.fetch(pipeline.select(formats.normalize(layout, raw, countries), target, states,
-                                           lambda t: formats.finish(layout, t)))
+    shape = (layout.fmt, layout.columns, layout.used, tuple(sorted((countries or {}).items())))
+    selection = plans.get(shape) if layout.records is None else None  # records: a table of their own
+    if selection is None:
+        selection = pipeline.select(formats.normalize(layout, raw, countries), target, states,
+                                    lambda t: formats.finish(layout, t))
+        if layout.records is None:
+            plans[shape] = selection
+    grouped = engine.fetch(selection)
     structural, unsplit = engine.structural(layout, MAX_PROBLEMS) if layout.records is None else ([], 0)
     problems = list(structural)
     bad_rows = int(grouped.loc[grouped["problem"].notna(), "rows"].sum())
@@ -221,7 +232,8 @@ def ingest(ledger, files: Iterable[str | Path], *, fmt: str, target: str, engine
     with tempfile.TemporaryDirectory(prefix="pariah-events-") as tmp, \
             open_engine(engine, spark_master=spark_master, memory_limit=memory_limit, threads=threads) as eng:
         layouts = [layout for p in paths for layout in formats.open_files(p, fmt, Path(tmp))]
-        scans = [_scan(eng, layout, target, states) for layout in layouts]
+        plans: dict = {}
+        scans = [_scan(eng, layout, target, states, plans) for layout in layouts]
         problems = [f"{s.report.name}:{line}: {message}" for s in scans for line, message in s.problems]
         malformed = sum(s.report.malformed for s in scans)
         if strict and malformed:
