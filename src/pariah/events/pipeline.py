@@ -31,11 +31,13 @@ def _is_target(country, code, group, target: str):
     return (country == target) | (code == target) | (group == target)
 
 
-def select(norm, target: str, states: list[str], finish):
+def select(norm, target: str, states, finish):
     """Dyadic events of ``target`` and malformed rows, with the count of rows read, in one pass.
 
-    ``norm``: a file's normalized rows (``formats.normalize``); ``finish``: the
-    format's typing of kept rows (``formats.finish``). Rows are kept when malformed
+    ``norm``: a file's normalized rows (``formats.normalize``); ``states``: the codes of
+    states, an Ibis column of a table of them (a short query to plan: files are many
+    and small for GDELT 2.0) or a list; ``finish``: the format's typing of kept rows
+    (``formats.finish``). Rows are kept when malformed
     (``problem``) or when they name the target; every kept row is grouped by its
     content (identical lines fall together, and ``rows`` counts them), all other
     rows into one group (``_key`` null). Grouping rather than filtering lets one

@@ -160,7 +160,7 @@ def _dates(frame: pd.DataFrame, columns=("day", "month")) -> pd.DataFrame:
     return frame
 
 
-def _scan(engine, layout: formats.Layout, target: str, states: list[str], plans: dict) -> _Scan:
+def _scan(engine, layout: formats.Layout, target: str, states, plans: dict) -> _Scan:
     """One file: a parallel pass for the kept rows and the row count; a numbered pass only if a row is malformed.
 
     ``plans``: the selections built so far in this ingest, by the shape of their file.
@@ -228,11 +228,11 @@ def ingest(ledger, files: Iterable[str | Path], *, fmt: str, target: str, engine
         raise PariahError("no event files given")
     if spark_master and engine != "spark":
         raise PariahError(f"--spark-master needs --engine spark (the engine is {engine})")
-    states = list(reference.state_codes())
     with tempfile.TemporaryDirectory(prefix="pariah-events-") as tmp, \
             open_engine(engine, spark_master=spark_master, memory_limit=memory_limit, threads=threads) as eng:
         layouts = [layout for p in paths for layout in formats.open_files(p, fmt, Path(tmp))]
         plans: dict = {}
+        states = eng.table(pd.DataFrame({"state": list(reference.state_codes())})).state
         scans = [_scan(eng, layout, target, states, plans) for layout in layouts]
         problems = [f"{s.report.name}:{line}: {message}" for s in scans for line, message in s.problems]
         malformed = sum(s.report.malformed for s in scans)
