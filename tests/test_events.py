@@ -346,6 +346,41 @@ def test_files_of_one_shape_are_compiled_once_and_reported_each_on_its_own(ledge
     assert list(result.problems) == [f"{bad}:2: GLOBALEVENTID: expected digits, found 'x'"]
 
 
+def test_files_are_read_in_runs_of_one_shape(tmp_path):
+    from pariah.events.store import _batches
+
+    def gdelt1(name, n_columns, newline="\n"):
+        line = "\t".join(gdelt_line(1).split("\t")[:n_columns])
+        path = tmp_path / name
+        path.write_bytes((line + newline).encode())
+        [layout] = formats.open_files(path, "gdelt1", tmp_path)
+        return layout
+
+    a, b, c, d, e = (gdelt1("a", 58), gdelt1("b", 58), gdelt1("c", 57), gdelt1("d", 58), gdelt1("e", 58, "\r\n"))
+    runs = _batches([a, b, c, d, d, e, a], 10)
+    assert [[layout.path.name for layout in run] for run in runs] == [["a", "b"], ["c"], ["d"], ["d"], ["e"], ["a"]]
+    assert [[layout.path.name for layout in run] for run in _batches([a, b, d], 2)] == [["a", "b"], ["d"]]
+
+
+def test_one_scan_or_many_give_the_same_reports(ledger, tmp_path, monkeypatch):
+    from pariah.events.engines import DuckDBEngine
+
+    paths = [write_gdelt(tmp_path / f"{n}.export.CSV", [gdelt_line(**GOOD[n]), "bad\tline", gdelt_line(**OTHER[0])])
+             for n in range(5)]
+    outcome = []
+    for per_scan in (500, 2):
+        monkeypatch.setattr(DuckDBEngine, "files_per_scan", per_scan)
+        db = Ledger(f"sqlite:///{tmp_path / f'{per_scan}.sqlite'}", bundled=False)
+        db.add_case(ledger.case("test-case"))
+        result = events.ingest(db, paths, fmt="gdelt2", target="AFG")
+        outcome.append((result.files, result.problems, events.stored_events(db, "test-case").drop(columns="file_id")))
+        db.close()
+    assert outcome[0][0] == outcome[1][0] and outcome[0][1] == outcome[1][1]
+    pd.testing.assert_frame_equal(outcome[0][2], outcome[1][2])
+    assert [(f.rows, f.matched, f.malformed) for f in outcome[0][0]] == [(3, 1, 1)] * 5
+    assert list(outcome[0][1]) == [f"{p}:2: columns: expected 61 tab-separated fields, found 2" for p in paths]
+
+
 def test_icews_file(ledger, tmp_path):
     path = write_icews(tmp_path / "events.2024.tab")
     result = events.ingest(ledger, [path], fmt="icews", target="AFG")

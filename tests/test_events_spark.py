@@ -5,6 +5,7 @@ serves the whole module, so the test costs one start-up.
 """
 from __future__ import annotations
 
+import dataclasses
 import shutil
 
 import pandas as pd
@@ -44,7 +45,14 @@ def inputs(tmp_path_factory):
     icews = write_icews(folder / "events.2024.tab")
     for path in (gdelt, icews):  # a byte order mark, as some tools write: not data on either engine
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-    return [("gdelt2", gdelt), ("icews", icews), ("polecat", write_plover_jsonl(folder / "p.jsonl"))]
+    # Several small files in one ingest: DuckDB reads them in one scan, Spark one by one.
+    small = [write_gdelt(folder / f"small-{n}.export.CSV", lines) for n, lines in enumerate([
+        [gdelt_line(GLOBALEVENTID="31", SQLDATE="20240510"), "only\ttwo"],
+        [],
+        [gdelt_line(**OTHER[0]), gdelt_line(GLOBALEVENTID="32", SQLDATE="20240511", EventCode="0x")],
+        [gdelt_line(GLOBALEVENTID="33", SQLDATE="20240512"), "", gdelt_line(GLOBALEVENTID="34", QuadClass="9")]])]
+    return [("gdelt2", [gdelt]), ("icews", [icews]), ("polecat", [write_plover_jsonl(folder / "p.jsonl")]),
+            ("gdelt2", small)]
 
 
 def _ledger(path) -> Ledger:
@@ -58,7 +66,8 @@ def _ledger(path) -> Ledger:
 def _results(ledger, result_list):
     stored = events.stored_events(ledger, "test-case").drop(columns=["file_id"])
     return (events.aggregates(ledger, "test-case"), events.category_counts(ledger, "test-case"), stored,
-            [(r.rows, r.matched, r.added, r.malformed, r.problems) for r in result_list],
+            [(r.rows, r.matched, r.added, r.malformed, r.problems, [dataclasses.astuple(f) for f in r.files])
+             for r in result_list],
             events.candidates(ledger, "test-case"), events.engagement(ledger, "test-case", dataset="gdelt2"))
 
 
@@ -67,8 +76,8 @@ def test_duckdb_and_spark_give_identical_results(spark_session, inputs, tmp_path
     for engine in ("duckdb", "spark"):
         ledger = _ledger(tmp_path / f"{engine}.sqlite")
         master = "local[2]" if engine == "spark" else None
-        results = [events.ingest(ledger, [path], fmt=fmt, target="AFG", engine=engine, spark_master=master)
-                   for fmt, path in inputs]
+        results = [events.ingest(ledger, paths, fmt=fmt, target="AFG", engine=engine, spark_master=master)
+                   for fmt, paths in inputs]
         assert {r.engine for r in results} == {engine}
         outcome[engine] = _results(ledger, results)
         ledger.close()
@@ -79,9 +88,14 @@ def test_duckdb_and_spark_give_identical_results(spark_session, inputs, tmp_path
         else:
             assert a == b
     monthly, _, stored, reports, *_ = duck
-    assert [r[:4] for r in reports] == [(16, 7, 7, 7), (6, 2, 2, 3), (5, 3, 3, 2)]
-    assert set(monthly["dataset"]) == {"gdelt2", "icews", "polecat"} and len(stored) == 12
+    assert [r[:4] for r in reports] == [(16, 7, 7, 7), (6, 2, 2, 3), (5, 3, 3, 2), (6, 2, 2, 3)]
+    assert set(monthly["dataset"]) == {"gdelt2", "icews", "polecat"} and len(stored) == 14
     assert reports[0][4][-1].endswith(":17: encoding: not valid UTF-8")
+    assert [f[1:] for f in reports[3][5]] == [(2, 1, 1), (0, 0, 0), (2, 0, 1), (2, 1, 1)]
+    assert [p.rsplit("/", 1)[1] for p in reports[3][4]] == [
+        "small-0.export.CSV:2: columns: expected 61 tab-separated fields, found 2",
+        "small-2.export.CSV:2: EventCode: bad CAMEO event code '0x'",
+        "small-3.export.CSV:3: QuadClass: expected 1 to 4, found '9'"]
 
 
 def test_date_checks_agree_on_both_engines(spark_session):

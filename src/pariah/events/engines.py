@@ -2,10 +2,13 @@
 
 An engine does three things, and nothing else differs between them:
 
-- ``raw(layout, numbered)``: an Ibis table of one delimited file, every column as
-  text, with ``_structural`` (why a line could not be split into the file's
-  columns, else null) and, when ``numbered``, ``_row`` (a row's position, for line
-  numbers; null otherwise, so that the file is read in parallel);
+- ``raw_files(layouts)``: an Ibis table of delimited files of one shape, every
+  column as text, with ``_file`` (the path the row comes from) and ``_structural``
+  (why a line could not be split into the file's columns, else null); DuckDB reads
+  up to ``files_per_scan`` files in one scan (GDELT 2.0 comes in thousands of small
+  files), Spark one; ``raw(layout, numbered)`` is one file's, with ``_row`` (a row's
+  position, for line numbers) when ``numbered``, else null, so that the file is
+  read in parallel;
 - ``table(frame)``: an Ibis table of a pandas DataFrame (PLOVER records, stored events);
 - ``fetch(expr)``: run an Ibis expression, return a pandas DataFrame.
 
@@ -73,7 +76,8 @@ def open_engine(name: str = "duckdb", *, spark_master: str | None = None, memory
 def _raw_schema(layout: Layout):
     import ibis
 
-    return ibis.schema({"_row": "int64", "_structural": "string", **{c: "string" for c in layout.columns}})
+    return ibis.schema({"_row": "int64", "_file": "string", "_structural": "string",
+                        **{c: "string" for c in layout.columns}})
 
 
 def _arrow(frame: pd.DataFrame):
@@ -126,6 +130,7 @@ class _Engine:
 class DuckDBEngine(_Engine):
     name = "duckdb"
     dialect = "duckdb"
+    files_per_scan = 500
 
     def __init__(self, memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int | None = None):
         try:
@@ -142,58 +147,68 @@ class DuckDBEngine(_Engine):
         # DuckDB draws a progress bar on standard output during long queries; the library never prints.
         self.con.execute("SET enable_progress_bar = false")
         self._start()
-        self._rejects: dict[str, str] = {}
+        self._rejects: dict[str, tuple[str, str, int]] = {}  # file name -> (rejects table, path, fields)
 
     def raw(self, layout: Layout, numbered: bool = False):
+        return self.raw_files([layout], numbered)
+
+    def raw_files(self, layouts: list[Layout], numbered: bool = False):
         import ibis
 
+        first = layouts[0]
+        if numbered and len(layouts) > 1:
+            raise ValueError("rows are numbered one file at a time")
         n = next(self._counter)
-        name = self._raw_name(layout, numbered)
-        if numbered or layout.name in self._rejects:
+        name = self._raw_name(first, numbered)
+        if numbered or all(layout.name in self._rejects for layout in layouts):
             rejects = "store_rejects=false"  # the first pass has them
         else:
-            self._rejects[layout.name] = f"pariah_rejects_{n}"
+            for layout in layouts:
+                self._rejects[layout.name] = (f"pariah_rejects_{n}", str(layout.path), len(layout.columns))
             rejects = f"store_rejects=true, rejects_table='pariah_rejects_{n}', rejects_scan='pariah_rejects_{n}_scan'"
-        columns = ", ".join(f"'{_sql_text(c)}': 'VARCHAR'" for c in layout.columns)
-        not_null = ", ".join(f"'{_sql_text(c)}'" for c in layout.columns)  # empty fields are '', as in Spark
-        newline = "\\r\\n" if layout.newline == "\r\n" else "\\n"
+        paths = ", ".join(f"'{_sql_text(str(layout.path))}'" for layout in layouts)
+        columns = ", ".join(f"'{_sql_text(c)}': 'VARCHAR'" for c in first.columns)
+        not_null = ", ".join(f"'{_sql_text(c)}'" for c in first.columns)  # empty fields are '', as in Spark
+        newline = "\\r\\n" if first.newline == "\r\n" else "\\n"
         row = "row_number() OVER ()" if numbered else "CAST(NULL AS BIGINT)"
         self.con.execute(
             f"CREATE OR REPLACE TEMP VIEW {name} AS "
             f"SELECT {row} AS _row, CAST(NULL AS VARCHAR) AS _structural, * "
-            f"FROM read_csv('{_sql_text(str(layout.path))}', delim='\\t', quote='', escape='', "
-            f"header={'true' if layout.header else 'false'}, auto_detect=false, columns={{{columns}}}, "
+            f"FROM read_csv([{paths}], delim='\\t', quote='', escape='', filename='_file', "
+            f"header={'true' if first.header else 'false'}, auto_detect=false, columns={{{columns}}}, "
             f"new_line='{newline}', force_not_null=[{not_null}], null_padding=false, ignore_errors=true, {rejects})")
-        return ibis.table(_raw_schema(layout), name=name)
+        return ibis.table(_raw_schema(first), name=name)
 
-    def structural(self, layout: Layout, limit: int) -> tuple[list[tuple[int, str]], int]:
-        """Lines DuckDB's reader set aside: the first ``limit`` as (line, ``field: message``), and their count."""
-        table = self._rejects.get(layout.name)
-        if table is None:
-            return [], 0
-        try:
-            count = self.con.execute(f"SELECT count(DISTINCT line) FROM {table}").fetchone()[0]
-            rows = self.con.execute(
-                f"SELECT line, error_type, error_message, csv_line FROM {table} WHERE line IN "
-                f"(SELECT DISTINCT line FROM {table} ORDER BY line LIMIT {int(limit)}) "
-                f"ORDER BY line, error_type NOT IN ('MISSING COLUMNS', 'TOO MANY COLUMNS')").fetchall()
-        except Exception:  # no scan has run yet: no table
-            return [], 0
-        expected = len(layout.columns)
-        out: dict[int, str] = {}
-        for line, kind, message, text in rows:
-            line = int(line)
-            if line in out:
-                continue  # one problem per line, a wrong number of fields first (as in Spark)
-            if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS") and text is not None:
-                # The reader counts fields up to where it stopped; the line itself gives them all.
-                found = text.rstrip("\r\n").count("\t") + 1
-                out[line] = f"columns: expected {expected} tab-separated fields, found {found}"
-            elif kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
-                out[line] = f"columns: {message}"
-            else:
-                out[line] = "encoding: not valid UTF-8" if kind == "INVALID ENCODING" else f"line: {message}"
-        return sorted(out.items()), int(count)
+    def structural(self, layouts: list[Layout], limit: int) -> dict[str, tuple[list[tuple[int, str]], int]]:
+        """Lines DuckDB's reader set aside, by file name: the first ``limit`` as (line, ``field: message``), and
+        their count."""
+        by_table: dict[tuple[str, int], dict[str, list[str]]] = {}
+        for layout in layouts:
+            if layout.name in self._rejects:
+                table, path, expected = self._rejects[layout.name]
+                by_table.setdefault((table, expected), {}).setdefault(path, []).append(layout.name)
+        out: dict[str, tuple[list[tuple[int, str]], int]] = {}
+        for (table, expected), names in by_table.items():
+            source = f"{table} r JOIN {table}_scan s USING (scan_id, file_id)"
+            try:
+                counts = self.con.execute(f"SELECT s.file_path, count(DISTINCT r.line) FROM {source} "
+                                          "GROUP BY s.file_path").fetchall()
+                rows = self.con.execute(
+                    f"SELECT file_path, line, error_type, error_message, csv_line FROM ("
+                    f"SELECT s.file_path, r.*, dense_rank() OVER (PARTITION BY s.file_path ORDER BY r.line) AS k "
+                    f"FROM {source}) WHERE k <= {int(limit)} "
+                    f"ORDER BY file_path, line, error_type NOT IN ('MISSING COLUMNS', 'TOO MANY COLUMNS')").fetchall()
+            except Exception:  # no scan has run yet: no table
+                continue
+            found: dict[str, dict[int, str]] = {}
+            for path, line, kind, message, text in rows:
+                problems = found.setdefault(path, {})
+                if int(line) not in problems:  # one problem per line, a wrong number of fields first (as in Spark)
+                    problems[int(line)] = _reason(kind, message, text, expected)
+            for path, count in counts:
+                for layout_name in names.get(path, []):
+                    out[layout_name] = (sorted(found.get(path, {}).items()), int(count))
+        return out
 
     def line_of(self, layout: Layout, rows: list[int], structural: list[tuple[int, str]]) -> list[int]:
         """Physical line numbers of parsed rows (``_row``): past the header, rejected lines and blank lines."""
@@ -234,6 +249,17 @@ class DuckDBEngine(_Engine):
         self.close()
 
 
+def _reason(kind: str, message: str, text: str | None, expected: int) -> str:
+    """Why DuckDB's reader set a line aside, in pariah's words (``field: message``)."""
+    if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS") and text is not None:
+        # The reader counts fields up to where it stopped; the line itself gives them all.
+        found = text.rstrip("\r\n").count("\t") + 1
+        return f"columns: expected {expected} tab-separated fields, found {found}"
+    if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
+        return f"columns: {message}"
+    return "encoding: not valid UTF-8" if kind == "INVALID ENCODING" else f"line: {message}"
+
+
 def _sql_text(value: str) -> str:
     return value.replace("'", "''")
 
@@ -268,6 +294,7 @@ appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex
 class SparkEngine(_Engine):
     name = "spark"
     dialect = "pyspark"
+    files_per_scan = 1
 
     def __init__(self, master: str | None = None):
         with warnings.catch_warnings():
@@ -349,15 +376,19 @@ class SparkEngine(_Engine):
                                       size.cast("string")))
                       .when(bad_bytes, F.lit("encoding: not valid UTF-8")))
         frame = numbered.select(
-            F.col("_row"), structural.alias("_structural"),
+            F.col("_row"), F.lit(str(layout.path)).alias("_file"), structural.alias("_structural"),
             *[F.when(size == expected, fields.getItem(i)).otherwise("").alias(c) for i, c in enumerate(layout.columns)])
         import ibis
 
         frame.createOrReplaceTempView(name)
         return ibis.table(_raw_schema(layout), name=name)
 
-    def structural(self, layout: Layout, limit: int) -> tuple[list[tuple[int, str]], int]:
-        return [], 0  # Spark reports them in the rows themselves (``_structural``)
+    def raw_files(self, layouts: list[Layout]):
+        [layout] = layouts  # one file a scan (files_per_scan)
+        return self.raw(layout)
+
+    def structural(self, layouts: list[Layout], limit: int) -> dict:
+        return {}  # Spark reports them in the rows themselves (``_structural``)
 
     def line_of(self, layout: Layout, rows: list[int], structural) -> list[int]:
         return list(rows)

@@ -279,6 +279,7 @@ def _plover_records(path: Path, name: str) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(PLOVER_RECORD_COLUMNS))
     frame["_row"] = frame["_row"].astype("int64")
     frame["_structural"] = frame["_structural"].astype(object)
+    frame.insert(1, "_file", str(path))  # the file a row comes from, as engines give it for text files
     return frame
 
 
@@ -427,10 +428,11 @@ def finish(layout: Layout, t):
     return t.mutate(day=_day(t.date_text, compact), quad=quad, goldstein=goldstein)
 
 
-#: Columns of a normalized row, all text but ``_row`` (int) and ``problem`` (null when the row is sound).
-TEXT_COLUMNS = ("_row", "event_id", "date_text", "a1_code", "a1_country", "a1_group", "a2_code", "a2_country",
-                "a2_group", "actor1", "actor2", "code", "category", "mode", "quad_text", "goldstein_text", "source",
-                "problem")
+#: Columns of a normalized row, all text but ``_row`` (int) and ``problem`` (null when the row is sound);
+#: ``_file`` is the path of the file the row comes from.
+TEXT_COLUMNS = ("_row", "_file", "event_id", "date_text", "a1_code", "a1_country", "a1_group", "a2_code",
+                "a2_country", "a2_group", "actor1", "actor2", "code", "category", "mode", "quad_text", "goldstein_text",
+                "source", "problem")
 
 
 CAMEO_ROOTS = tuple(f"{n:02d}" for n in range(1, 21))

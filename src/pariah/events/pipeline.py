@@ -37,10 +37,11 @@ def select(norm, target: str, states, finish):
     ``norm``: a file's normalized rows (``formats.normalize``); ``states``: the codes of
     states, an Ibis column of a table of them (a short query to plan: files are many
     and small for GDELT 2.0) or a list; ``finish``: the format's typing of kept rows
-    (``formats.finish``). Rows are kept when malformed
+    (``formats.finish``). ``norm`` may hold several files (``_file``), each kept apart.
+    Rows are kept when malformed
     (``problem``) or when they name the target; every kept row is grouped by its
-    content (identical lines fall together, and ``rows`` counts them), all other
-    rows into one group (``_key`` null). Grouping rather than filtering lets one
+    file and content (identical lines fall together, and ``rows`` counts them), all
+    other rows of a file into one group (``_key`` null). Grouping rather than filtering lets one
     scan give both the rows kept and the count of rows read, and it needs no row
     order, so the engine reads the file in parallel; only cheap checks run on every
     row, the rest on the rows kept. Returns the kept rows with ``direction`` and
@@ -50,11 +51,11 @@ def select(norm, target: str, states, finish):
     keep = (norm.problem.notnull()
             | _is_target(norm.a1_country, norm.a1_code, norm.a1_group, target)
             | _is_target(norm.a2_country, norm.a2_code, norm.a2_group, target))
-    content = [c for c in norm.columns if c != "_row"]
+    content = [c for c in norm.columns if c not in ("_row", "_file")]
     key = ibis.literal("\x1f").join([norm[c].fill_null("") for c in content])
     marked = norm.mutate(_key=ibis.ifelse(keep, key, ibis.null("string")))
-    grouped = marked.group_by("_key").aggregate(rows=marked.count(),
-                                                **{c: marked[c].arbitrary() for c in content})
+    grouped = marked.group_by(["_file", "_key"]).aggregate(rows=marked.count(),
+                                                           **{c: marked[c].arbitrary() for c in content})
     t = finish(grouped)
     hit1 = _is_target(t.a1_country, t.a1_code, t.a1_group, target)
     hit2 = _is_target(t.a2_country, t.a2_code, t.a2_group, target)
@@ -65,7 +66,7 @@ def select(norm, target: str, states, finish):
                            else_=ibis.null("string"))
     state = ibis.cases((ok & to_target, t.a1_country), (ok & from_target, t.a2_country), else_=ibis.null("string"))
     out = t.mutate(direction=direction, state=state, month=t.day.truncate("M").cast("date"))
-    return out.select("_key", "rows", *(c for c in KEPT if c != "_row"))
+    return out.select("_file", "_key", "rows", *(c for c in KEPT if c != "_row"))
 
 
 def malformed(norm):

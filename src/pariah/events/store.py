@@ -160,43 +160,70 @@ def _dates(frame: pd.DataFrame, columns=("day", "month")) -> pd.DataFrame:
     return frame
 
 
-def _scan(engine, layout: formats.Layout, target: str, states, plans: dict) -> _Scan:
-    """One file: a parallel pass for the kept rows and the row count; a numbered pass only if a row is malformed.
+def _batches(layouts: list[formats.Layout], size: int) -> list[list[formats.Layout]]:
+    """Runs of consecutive files of one shape, at most ``size`` each, one engine scan apiece (order kept).
 
-    ``plans``: the selections built so far in this ingest, by the shape of their file.
-    A file of a shape already seen is read through the same raw view name (see
-    ``engines``), so its selection is the same expression: built and compiled once.
+    A file is never twice in a run, and records already read (PLOVER JSON) are a run of their own.
     """
-    def rows_of(numbered: bool):
-        if layout.records is not None:
-            return engine.table(layout.records)
-        return engine.raw(layout, numbered=numbered)
+    def shape(layout):
+        return (layout.fmt, layout.columns, layout.used, layout.header, layout.newline)
 
-    raw = rows_of(False)
+    out: list[list[formats.Layout]] = []
+    paths: set[Path] = set()  # of the last run
+    for layout in layouts:
+        run = out[-1] if out else None
+        if (run is None or layout.records is not None or run[0].records is not None or len(run) >= size
+                or shape(run[0]) != shape(layout) or layout.path in paths):
+            out.append([layout])
+            paths = {layout.path}
+        else:
+            run.append(layout)
+            paths.add(layout.path)
+    return out
+
+
+def _scan(engine, layouts: list[formats.Layout], target: str, states, plans: dict) -> list[_Scan]:
+    """Files of one shape in one parallel pass, for the kept rows and each file's row count; then, for each file
+    with a malformed row, a numbered pass over that file alone.
+
+    ``plans``: the selections built so far in this ingest, by the shape of their files.
+    Files of a shape already seen are read through the same raw view name (see
+    ``engines``), so their selection is the same expression: built and compiled once.
+    """
+    first = layouts[0]
+    raw = engine.table(first.records) if first.records is not None else engine.raw_files(layouts)
     countries = None
-    needed = formats.countries_needed(layout)
+    needed = formats.countries_needed(first)
     if needed:
         names = raw.select(value=raw[needed[0]])
         for column in needed[1:]:
             names = names.union(raw.select(value=raw[column]))
         countries = formats.resolve_countries(engine.fetch(names.distinct())["value"].dropna())
-    shape = (layout.fmt, layout.columns, layout.used, tuple(sorted((countries or {}).items())))
-    selection = plans.get(shape) if layout.records is None else None  # records: a table of their own
+    shape = (first.fmt, first.columns, first.used, tuple(sorted((countries or {}).items())))
+    selection = plans.get(shape) if first.records is None else None  # records: a table of their own
     if selection is None:
-        selection = pipeline.select(formats.normalize(layout, raw, countries), target, states,
-                                    lambda t: formats.finish(layout, t))
-        if layout.records is None:
+        selection = pipeline.select(formats.normalize(first, raw, countries), target, states,
+                                    lambda t: formats.finish(first, t))
+        if first.records is None:
             plans[shape] = selection
     grouped = engine.fetch(selection)
-    structural, unsplit = engine.structural(layout, MAX_PROBLEMS) if layout.records is None else ([], 0)
-    problems = list(structural)
+    structural = engine.structural(layouts, MAX_PROBLEMS) if first.records is None else {}
+    by_file = {path: rows for path, rows in grouped.groupby("_file", sort=False)}
+    return [_file_scan(engine, layout, by_file.get(str(layout.path), grouped.iloc[:0]),
+                       structural.get(layout.name, ([], 0)), countries) for layout in layouts]
+
+
+def _file_scan(engine, layout: formats.Layout, grouped: pd.DataFrame, structural, countries) -> _Scan:
+    """One file's report, problems and dyads, from its groups of the scan and the lines its reader set aside."""
+    set_aside, unsplit = structural
+    problems = list(set_aside)
     bad_rows = int(grouped.loc[grouped["problem"].notna(), "rows"].sum())
     if bad_rows:
         # Line numbers need the rows in file order, which only a second pass over the file gives.
-        bad = engine.fetch(pipeline.malformed(formats.normalize(layout, rows_of(True), countries))
-                           .limit(MAX_PROBLEMS))
+        rows_of = engine.table(layout.records) if layout.records is not None else engine.raw(layout, numbered=True)
+        bad = engine.fetch(pipeline.malformed(formats.normalize(layout, rows_of, countries)).limit(MAX_PROBLEMS))
         rows = [int(r) for r in bad["_row"]]
-        lines = rows if layout.records is not None else engine.line_of(layout, rows, structural)
+        lines = rows if layout.records is not None else engine.line_of(layout, rows, set_aside)
         problems += list(zip(lines, bad["problem"]))
     problems = sorted(problems)[:MAX_PROBLEMS]
     dyads = grouped[grouped["_key"].notna() & grouped["problem"].isna() & grouped["direction"].notna()].copy()
@@ -233,7 +260,8 @@ def ingest(ledger, files: Iterable[str | Path], *, fmt: str, target: str, engine
         layouts = [layout for p in paths for layout in formats.open_files(p, fmt, Path(tmp))]
         plans: dict = {}
         states = eng.table(pd.DataFrame({"state": list(reference.state_codes())})).state
-        scans = [_scan(eng, layout, target, states, plans) for layout in layouts]
+        scans = [scan for batch in _batches(layouts, eng.files_per_scan)
+                 for scan in _scan(eng, batch, target, states, plans)]
         problems = [f"{s.report.name}:{line}: {message}" for s in scans for line, message in s.problems]
         malformed = sum(s.report.malformed for s in scans)
         if strict and malformed:
