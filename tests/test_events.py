@@ -357,7 +357,7 @@ def test_files_are_read_in_runs_of_one_shape(tmp_path):
         return layout
 
     a, b, c, d, e = (gdelt1("a", 58), gdelt1("b", 58), gdelt1("c", 57), gdelt1("d", 58), gdelt1("e", 58, "\r\n"))
-    runs = _batches([a, b, c, d, d, e, a], 10)
+    runs = list(_batches([a, b, c, d, d, e, a], 10))
     assert [[layout.path.name for layout in run] for run in runs] == [["a", "b"], ["c"], ["d"], ["d"], ["e"], ["a"]]
     assert [[layout.path.name for layout in run] for run in _batches([a, b, d], 2)] == [["a", "b"], ["d"]]
 
@@ -379,6 +379,32 @@ def test_one_scan_or_many_give_the_same_reports(ledger, tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(outcome[0][2], outcome[1][2])
     assert [(f.rows, f.matched, f.malformed) for f in outcome[0][0]] == [(3, 1, 1)] * 5
     assert list(outcome[0][1]) == [f"{p}:2: columns: expected 61 tab-separated fields, found 2" for p in paths]
+
+
+def test_unzipped_copies_exist_one_run_at_a_time(ledger, tmp_path, monkeypatch):
+    from pariah.events import store
+    from pariah.events.engines import DuckDBEngine
+
+    archives = []
+    for n in range(5):
+        archives.append(tmp_path / f"{n}.export.CSV.zip")
+        with zipfile.ZipFile(archives[-1], "w") as archive:
+            archive.writestr(f"{n}.export.CSV", gdelt_line(**GOOD[n]) + "\n")
+    monkeypatch.setattr(DuckDBEngine, "files_per_scan", 2)
+    copies_at_scan = []
+    scan = store._scan
+
+    def counting(engine, batch, *args):
+        copies_at_scan.append(len(list(batch[0].path.parent.iterdir())))
+        return scan(engine, batch, *args)
+
+    monkeypatch.setattr(store, "_scan", counting)
+    with pytest.raises(EventFormatError, match="missing.zip: no such file"):
+        events.ingest(ledger, [*archives, tmp_path / "missing.zip"], fmt="gdelt2", target="AFG")
+    assert copies_at_scan == []  # a missing file fails before anything is read
+    result = events.ingest(ledger, archives, fmt="gdelt2", target="AFG")
+    assert [(f.name, f.matched) for f in result.files] == [(str(a), 1) for a in archives]
+    assert copies_at_scan == [3, 3, 1]  # a run of two, and the next file, which ended the run
 
 
 def test_icews_file(ledger, tmp_path):

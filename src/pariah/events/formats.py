@@ -30,8 +30,10 @@ import collections
 import dataclasses
 import gzip
 import json
+import os
 import re
 import shutil
+import tempfile
 import zipfile
 import zlib
 from pathlib import Path
@@ -115,13 +117,24 @@ def _unpack(path: Path, name: str, tmpdir: Path) -> list[tuple[str, Path]]:
                 raise EventFormatError(f"{name}: the zip archive holds no file")
             out = []
             for member in members:
-                target = tmpdir / f"{len(list(tmpdir.iterdir()))}-{Path(member.filename).name}"
-                with archive.open(member) as src, open(target, "wb") as dst:
+                # A name of its own (the member's name last: engines tell gzipped files by it).
+                handle, target = tempfile.mkstemp(dir=tmpdir, prefix="", suffix=f"-{Path(member.filename).name}")
+                with archive.open(member) as src, os.fdopen(handle, "wb") as dst:
                     shutil.copyfileobj(src, dst, 1 << 22)
-                out.append((name if len(members) == 1 else f"{name}!{member.filename}", target))
+                out.append((name if len(members) == 1 else f"{name}!{member.filename}", Path(target)))
             return out
     except zipfile.BadZipFile:
         raise EventFormatError(f"{name}: not a readable zip archive") from None
+
+
+def check_path(path: str | Path) -> Path:
+    """``path`` as a Path, when it names a file; ``EventFormatError`` when it names a folder or nothing."""
+    name, path = str(path), Path(path)
+    if path.is_dir():
+        raise EventFormatError(f"{name}: a folder, not a file; give the files in it (e.g. {path / '*'})")
+    if not path.is_file():
+        raise EventFormatError(f"{name}: no such file")
+    return path
 
 
 def open_files(path: str | Path, fmt: str, tmpdir: Path) -> list[Layout]:
@@ -134,11 +147,7 @@ def open_files(path: str | Path, fmt: str, tmpdir: Path) -> list[Layout]:
     if fmt not in FORMATS:
         raise EventFormatError(f"unknown event format {fmt!r}: expected one of {', '.join(FORMATS)}")
     name = str(path)
-    path = Path(path)
-    if path.is_dir():
-        raise EventFormatError(f"{name}: a folder, not a file; give the files in it (e.g. {path / '*'})")
-    if not path.is_file():
-        raise EventFormatError(f"{name}: no such file")
+    path = check_path(path)
     if path.suffix.lower() != ".zip":
         return [_open(fmt, name, path)]
     return [dataclasses.replace(_open(fmt, member, copy), packed=True)

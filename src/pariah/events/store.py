@@ -16,7 +16,7 @@ import datetime as dt
 import re
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pandas as pd
 from sqlalchemy import (BigInteger, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
@@ -160,26 +160,26 @@ def _dates(frame: pd.DataFrame, columns=("day", "month")) -> pd.DataFrame:
     return frame
 
 
-def _batches(layouts: list[formats.Layout], size: int) -> list[list[formats.Layout]]:
+def _batches(layouts: Iterable[formats.Layout], size: int) -> Iterator[list[formats.Layout]]:
     """Runs of consecutive files of one shape, at most ``size`` each, one engine scan apiece (order kept).
 
     A file is never twice in a run, and records already read (PLOVER JSON) are a run of their own.
+    ``layouts`` is read as the runs are taken, so that unzipped copies need only exist one run at a time.
     """
     def shape(layout):
         return (layout.fmt, layout.columns, layout.used, layout.header, layout.newline)
 
-    out: list[list[formats.Layout]] = []
-    paths: set[Path] = set()  # of the last run
+    run: list[formats.Layout] = []
+    paths: set[Path] = set()  # of the run
     for layout in layouts:
-        run = out[-1] if out else None
-        if (run is None or layout.records is not None or run[0].records is not None or len(run) >= size
-                or shape(run[0]) != shape(layout) or layout.path in paths):
-            out.append([layout])
-            paths = {layout.path}
-        else:
-            run.append(layout)
-            paths.add(layout.path)
-    return out
+        if run and (layout.records is not None or run[0].records is not None or len(run) >= size
+                    or shape(run[0]) != shape(layout) or layout.path in paths):
+            yield run
+            run, paths = [], set()
+        run.append(layout)
+        paths.add(layout.path)
+    if run:
+        yield run
 
 
 def _scan(engine, layouts: list[formats.Layout], target: str, states, plans: dict) -> list[_Scan]:
@@ -257,11 +257,17 @@ def ingest(ledger, files: Iterable[str | Path], *, fmt: str, target: str, engine
         raise PariahError(f"--spark-master needs --engine spark (the engine is {engine})")
     with tempfile.TemporaryDirectory(prefix="pariah-events-") as tmp, \
             open_engine(engine, spark_master=spark_master, memory_limit=memory_limit, threads=threads) as eng:
-        layouts = [layout for p in paths for layout in formats.open_files(p, fmt, Path(tmp))]
+        for p in paths:
+            formats.check_path(p)  # a missing file fails at once; one in another format when it is reached
+        layouts = (layout for p in paths for layout in formats.open_files(p, fmt, Path(tmp)))
         plans: dict = {}
         states = eng.table(pd.DataFrame({"state": list(reference.state_codes())})).state
-        scans = [scan for batch in _batches(layouts, eng.files_per_scan)
-                 for scan in _scan(eng, batch, target, states, plans)]
+        scans = []
+        for batch in _batches(layouts, eng.files_per_scan):
+            scans += _scan(eng, batch, target, states, plans)
+            for layout in batch:
+                if layout.packed:  # an unzipped copy, read for the last time
+                    layout.path.unlink(missing_ok=True)
         problems = [f"{s.report.name}:{line}: {message}" for s in scans for line, message in s.problems]
         malformed = sum(s.report.malformed for s in scans)
         if strict and malformed:
