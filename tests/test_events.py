@@ -407,6 +407,23 @@ def test_unzipped_copies_exist_one_run_at_a_time(ledger, tmp_path, monkeypatch):
     assert copies_at_scan == [3, 3, 1]  # a run of two, and the next file, which ended the run
 
 
+def test_glob_patterns_name_many_files(cli, tmp_path):
+    folder = tmp_path / "gdelt"
+    folder.mkdir()
+    (folder / "sub.export.CSV").mkdir()  # a folder the pattern matches: not a file
+    for n in (2, 0, 1):
+        write_gdelt(folder / f"2024030{n}.export.CSV", [gdelt_line(**GOOD[n])])
+    result = cli("events", "ingest", f"{folder}/*.export.CSV", "--format", "gdelt2", "--target", "AFG")
+    assert result.exit_code == 0, result.output
+    assert "3 rows in 3 file(s) on duckdb: 3 events between AFG and a state (3 new)" in result.output
+    stored = Ledger(f"sqlite:///{tmp_path / 'cli.sqlite'}", bundled=False)
+    assert [Path(p).name for p in events.file_log(stored)["path"]] == [  # in sorted order
+        "20240300.export.CSV", "20240301.export.CSV", "20240302.export.CSV"]
+    stored.close()
+    none = cli("events", "ingest", f"{folder}/*.zip", "--format", "gdelt2", "--target", "AFG")
+    assert none.exit_code == 1 and "*.zip: no file matches this pattern" in none.output
+
+
 def test_icews_file(ledger, tmp_path):
     path = write_icews(tmp_path / "events.2024.tab")
     result = events.ingest(ledger, [path], fmt="icews", target="AFG")

@@ -51,7 +51,8 @@ def register(app: typer.Typer) -> None:
 
 @events_app.command("ingest")
 def ingest(ctx: typer.Context,
-           files: List[Path] = typer.Argument(..., help="Event files (optionally .zip or .gz)."),
+           files: List[str] = typer.Argument(..., help="Event files (optionally .zip or .gz), or quoted glob "
+                                                       "patterns, e.g. 'gdelt/2024*.export.CSV.zip'."),
            fmt: InputFormat = typer.Option(..., "--format", help="gdelt1 (1.0 daily), gdelt2 (2.0 15-minute), "
                                                                  "icews (yearly .tab) or polecat (POLECAT/PLOVER)."),
            target: str = typer.Option(..., "--target", help="The target: ISO3 (e.g. AFG) or a CAMEO actor code (e.g. TAL)."),

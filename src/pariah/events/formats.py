@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import glob
 import gzip
 import json
 import os
@@ -125,6 +126,28 @@ def _unpack(path: Path, name: str, tmpdir: Path) -> list[tuple[str, Path]]:
             return out
     except zipfile.BadZipFile:
         raise EventFormatError(f"{name}: not a readable zip archive") from None
+
+
+def expand_paths(paths) -> list[str | Path]:
+    """The input files: each path as given, or the files a glob pattern matches, in sorted order.
+
+    A pattern (``gdelt/2024*.export.CSV.zip``, quoted so that the shell leaves it alone)
+    spares the shell a list of thousands of names; a path that is a file is never read
+    as a pattern. ``EventFormatError`` for a pattern that matches no file, a folder, or
+    a missing file.
+    """
+    out: list[str | Path] = []
+    for path in paths:
+        text = str(path)
+        if not Path(text).exists() and any(c in text for c in "*?["):
+            matches = sorted(m for m in glob.glob(text) if Path(m).is_file())
+            if not matches:
+                raise EventFormatError(f"{text}: no file matches this pattern")
+            out += matches
+        else:
+            check_path(path)
+            out.append(path)
+    return out
 
 
 def check_path(path: str | Path) -> Path:

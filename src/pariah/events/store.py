@@ -257,8 +257,7 @@ def ingest(ledger, files: Iterable[str | Path], *, fmt: str, target: str, engine
         raise PariahError(f"--spark-master needs --engine spark (the engine is {engine})")
     with tempfile.TemporaryDirectory(prefix="pariah-events-") as tmp, \
             open_engine(engine, spark_master=spark_master, memory_limit=memory_limit, threads=threads) as eng:
-        for p in paths:
-            formats.check_path(p)  # a missing file fails at once; one in another format when it is reached
+        paths = formats.expand_paths(paths)  # a missing file fails at once; one in another format when reached
         layouts = (layout for p in paths for layout in formats.open_files(p, fmt, Path(tmp)))
         plans: dict = {}
         states = eng.table(pd.DataFrame({"state": list(reference.state_codes())})).state
