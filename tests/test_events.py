@@ -836,6 +836,31 @@ def test_problems_listed_are_capped_but_all_are_counted(ledger, tmp_path, monkey
     assert info.value.problems[-1] == "... and 4 more malformed lines"
 
 
+def test_files_past_the_listed_problems_are_counted_but_not_read_again(ledger, tmp_path, monkeypatch):
+    from pariah.events import store
+    from pariah.events.engines import DuckDBEngine
+
+    monkeypatch.setattr(store, "MAX_PROBLEMS", 3)
+    located = []
+    raw = DuckDBEngine.raw
+
+    def spy(self, layout, numbered=False):
+        if numbered:
+            located.append(layout.path.name)
+        return raw(self, layout, numbered)
+
+    monkeypatch.setattr(DuckDBEngine, "raw", spy)
+    paths = [write_gdelt(tmp_path / f"{n}.CSV", [gdelt_line(GLOBALEVENTID=f"{n}{i}", SQLDATE="2024x305")
+                                                for i in range(2)] + [gdelt_line(**GOOD[n])]) for n in range(4)]
+    result = events.ingest(ledger, paths, fmt="gdelt2", target="AFG")
+    assert (result.rows, result.matched, result.malformed) == (12, 4, 8)
+    assert [f.malformed for f in result.files] == [2, 2, 2, 2]
+    assert [p.rsplit("/", 1)[1] for p in result.problems] == [
+        "0.CSV:1: SQLDATE: bad date '2024x305', expected YYYYMMDD", "0.CSV:2: SQLDATE: bad date '2024x305', "
+        "expected YYYYMMDD", "1.CSV:1: SQLDATE: bad date '2024x305', expected YYYYMMDD"]
+    assert located == ["0.CSV", "1.CSV"]  # the first three problems are in these two files
+
+
 def test_forecast_uses_engagement_from_ingested_events(tmp_path):
     """Events ingested for the target feed the forecast's engagement covariate, lagged one month."""
     from pariah import forecast

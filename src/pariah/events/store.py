@@ -182,11 +182,13 @@ def _batches(layouts: Iterable[formats.Layout], size: int) -> Iterator[list[form
         yield run
 
 
-def _scan(engine, layouts: list[formats.Layout], target: str, states, plans: dict) -> list[_Scan]:
+def _scan(engine, layouts: list[formats.Layout], target: str, states, plans: dict, room: int) -> list[_Scan]:
     """Files of one shape in one parallel pass, for the kept rows and each file's row count; then, for each file
     with a malformed row, a numbered pass over that file alone.
 
-    ``plans``: the selections built so far in this ingest, by the shape of their files.
+    ``plans``: the selections built so far in this ingest, by the shape of their files;
+    ``room``: how many more problems the ingest lists (past that, malformed rows are
+    counted but not located, which spares their files the numbered pass).
     Files of a shape already seen are read through the same raw view name (see
     ``engines``), so their selection is the same expression: built and compiled once.
     """
@@ -209,16 +211,20 @@ def _scan(engine, layouts: list[formats.Layout], target: str, states, plans: dic
     grouped = engine.fetch(selection)
     structural = engine.structural(layouts, MAX_PROBLEMS) if first.records is None else {}
     by_file = {path: rows for path, rows in grouped.groupby("_file", sort=False)}
-    return [_file_scan(engine, layout, by_file.get(str(layout.path), grouped.iloc[:0]),
-                       structural.get(layout.name, ([], 0)), countries) for layout in layouts]
+    out = []
+    for layout in layouts:
+        out.append(_file_scan(engine, layout, by_file.get(str(layout.path), grouped.iloc[:0]),
+                              structural.get(layout.name, ([], 0)), countries, locate=room > 0))
+        room -= len(out[-1].problems)
+    return out
 
 
-def _file_scan(engine, layout: formats.Layout, grouped: pd.DataFrame, structural, countries) -> _Scan:
+def _file_scan(engine, layout: formats.Layout, grouped: pd.DataFrame, structural, countries, locate: bool) -> _Scan:
     """One file's report, problems and dyads, from its groups of the scan and the lines its reader set aside."""
     set_aside, unsplit = structural
     problems = list(set_aside)
     bad_rows = int(grouped.loc[grouped["problem"].notna(), "rows"].sum())
-    if bad_rows:
+    if bad_rows and locate:
         # Line numbers need the rows in file order, which only a second pass over the file gives.
         rows_of = engine.table(layout.records) if layout.records is not None else engine.raw(layout, numbered=True)
         bad = engine.fetch(pipeline.malformed(formats.normalize(layout, rows_of, countries)).limit(MAX_PROBLEMS))
@@ -263,7 +269,7 @@ def ingest(ledger, files: Iterable[str | Path], *, fmt: str, target: str, engine
         states = eng.table(pd.DataFrame({"state": list(reference.state_codes())})).state
         scans = []
         for batch in _batches(layouts, eng.files_per_scan):
-            scans += _scan(eng, batch, target, states, plans)
+            scans += _scan(eng, batch, target, states, plans, MAX_PROBLEMS - sum(len(s.problems) for s in scans))
             for layout in batch:
                 if layout.packed:  # an unzipped copy, read for the last time
                     layout.path.unlink(missing_ok=True)
