@@ -137,3 +137,12 @@ def test_a_zipped_file_is_refused_on_a_cluster(cluster, gdelt_file, tmp_path):
     with pytest.raises(EventFormatError, match="a zipped file cannot be read by a Spark cluster"):
         events.ingest(ledger, [zipped], fmt="gdelt2", target="AFG", engine="spark", spark_master=cluster)
     ledger.close()
+
+
+def test_a_file_spark_takes_for_hidden_is_refused_on_a_cluster(cluster, gdelt_file, tmp_path):
+    hidden = tmp_path / "_events.export.CSV"
+    shutil.copy(gdelt_file, hidden)
+    ledger = Ledger(f"sqlite:///{tmp_path / 'h.sqlite'}", bundled=False)
+    with pytest.raises(EventFormatError, match="Spark skips files whose names start with '_' or '.'; rename it"):
+        events.ingest(ledger, [hidden], fmt="gdelt2", target="AFG", engine="spark", spark_master=cluster)
+    ledger.close()

@@ -31,6 +31,9 @@ Spark reads each file as lines (``spark.read.text``), splits them itself and
 numbers them exactly; it runs in local mode (``local[*]``) unless given a master
 URL, e.g. ``spark://host:7077``. On a cluster, paths must be readable by every
 executor, and zipped files (unpacked into a local temporary folder) cannot be.
+Spark's reader skips a file whose name starts with ``_`` or ``.`` as hidden, even
+one named explicitly: in local mode such a file is read through a link of another
+name, on a cluster it is refused.
 """
 from __future__ import annotations
 
@@ -336,7 +339,7 @@ class SparkEngine(_Engine):
             raise EventFormatError(f"{layout.name}: a zipped file cannot be read by a Spark cluster; "
                                    "unzip it where the executors can read it")
         name = self._raw_name(layout, numbered)
-        lines = self.spark.read.text(str(layout.path))
+        lines = self.spark.read.text(self._readable(layout))
         if numbered:
             # Exact line numbers without moving the data: each partition's offset from its row count.
             with_ids = (lines.withColumn("_pid", F.spark_partition_id())
@@ -382,6 +385,19 @@ class SparkEngine(_Engine):
 
         frame.createOrReplaceTempView(name)
         return ibis.table(_raw_schema(layout), name=name)
+
+    def _readable(self, layout: Layout) -> str:
+        """A path Spark reads: it skips a file whose name starts with ``_`` or ``.`` as hidden, even one named
+        explicitly, so such a file is read through a link of another name (local mode) or refused (a cluster)."""
+        path = layout.path
+        if not path.name.startswith(("_", ".")):
+            return str(path)
+        if not self.master.startswith("local"):
+            raise EventFormatError(f"{layout.name}: Spark skips files whose names start with '_' or '.'; "
+                                   "rename it, or use the DuckDB engine")
+        link = Path(tempfile.mkdtemp(dir=self._logs.name)) / f"pariah-{path.name.lstrip('_.')}"
+        link.symlink_to(path.resolve())
+        return str(link)
 
     def raw_files(self, layouts: list[Layout]):
         [layout] = layouts  # one file a scan (files_per_scan)

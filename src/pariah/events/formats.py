@@ -118,8 +118,9 @@ def _unpack(path: Path, name: str, tmpdir: Path) -> list[tuple[str, Path]]:
                 raise EventFormatError(f"{name}: the zip archive holds no file")
             out = []
             for member in members:
-                # A name of its own (the member's name last: engines tell gzipped files by it).
-                handle, target = tempfile.mkstemp(dir=tmpdir, prefix="", suffix=f"-{Path(member.filename).name}")
+                # A name of its own, the member's name last (engines tell gzipped files by it), never starting
+                # with "_" or "." (Spark skips such files as hidden).
+                handle, target = tempfile.mkstemp(dir=tmpdir, prefix="pariah-", suffix=f"-{Path(member.filename).name}")
                 with archive.open(member) as src, os.fdopen(handle, "wb") as dst:
                     shutil.copyfileobj(src, dst, 1 << 22)
                 out.append((name if len(members) == 1 else f"{name}!{member.filename}", Path(target)))
