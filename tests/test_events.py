@@ -357,9 +357,9 @@ def test_files_are_read_in_runs_of_one_shape(tmp_path):
         return layout
 
     a, b, c, d, e = (gdelt1("a", 58), gdelt1("b", 58), gdelt1("c", 57), gdelt1("d", 58), gdelt1("e", 58, "\r\n"))
-    runs = list(_batches([a, b, c, d, d, e, a], 10))
+    runs = list(_batches([a, b, c, d, d, e, a], lambda layout: 10))
     assert [[layout.path.name for layout in run] for run in runs] == [["a", "b"], ["c"], ["d"], ["d"], ["e"], ["a"]]
-    assert [[layout.path.name for layout in run] for run in _batches([a, b, d], 2)] == [["a", "b"], ["d"]]
+    assert [[layout.path.name for layout in run] for run in _batches([a, b, d], lambda layout: 2)] == [["a", "b"], ["d"]]
 
 
 def test_one_scan_or_many_give_the_same_reports(ledger, tmp_path, monkeypatch):

@@ -113,17 +113,19 @@ def test_the_engine_runs_on_the_cluster_with_an_executor(cluster):
 
 
 def test_a_cluster_ingest_gives_what_duckdb_gives(cluster, gdelt_file, tmp_path):
+    second = write_gdelt(tmp_path / "20240402.export.CSV", [gdelt_line(GLOBALEVENTID="41", SQLDATE="20240402")])
     outcome = {}
     for engine, master in (("duckdb", None), ("spark", cluster)):
         ledger = Ledger(f"sqlite:///{tmp_path / engine}.sqlite", bundled=False)
-        result = events.ingest(ledger, [gdelt_file], fmt="gdelt2", target="AFG", engine=engine, spark_master=master)
+        result = events.ingest(ledger, [gdelt_file, second], fmt="gdelt2", target="AFG", engine=engine,
+                               spark_master=master)  # two files: one scan on either engine
         with ledger.engine.connect() as conn:
             months = pd.read_sql("SELECT * FROM event_months ORDER BY state, month, direction", conn)
-        outcome[engine] = (result.rows, result.matched, result.malformed, result.problems), months
+        outcome[engine] = (result.rows, result.matched, result.malformed, result.problems, result.files), months
         ledger.close()
     (duck, duck_months), (spark, spark_months) = outcome["duckdb"], outcome["spark"]
     assert duck == spark
-    assert spark[:3] == (9, 6, 2)
+    assert spark[:3] == (10, 7, 2) and [f.rows for f in spark[4]] == [9, 1]
     assert spark[3] == (f"{gdelt_file}:5: SQLDATE: bad date '20240230', expected YYYYMMDD",
                         f"{gdelt_file}:6: columns: expected 61 tab-separated fields, found 2")
     pd.testing.assert_frame_equal(duck_months, spark_months)

@@ -6,7 +6,7 @@ An engine does three things, and nothing else differs between them:
   column as text, with ``_file`` (the path the row comes from) and ``_structural``
   (why a line could not be split into the file's columns, else null); DuckDB reads
   up to ``files_per_scan`` files in one scan (GDELT 2.0 comes in thousands of small
-  files), Spark one; ``raw(layout, numbered)`` is one file's, with ``_row`` (a row's
+  files; Spark reads files with a header one a scan); ``raw(layout, numbered)`` is one file's, with ``_row`` (a row's
   position, for line numbers) when ``numbered``, else null, so that the file is
   read in parallel;
 - ``table(frame)``: an Ibis table of a pandas DataFrame (PLOVER records, stored events);
@@ -117,6 +117,10 @@ class _Engine:
         self._counter = itertools.count()
         self._shapes: dict[tuple, str] = {}
         self._compiled: dict = {}
+
+    def scan_size(self, layout: Layout) -> int:
+        """How many files of ``layout``'s shape one scan reads."""
+        return self.files_per_scan
 
     def _raw_name(self, layout: Layout, numbered: bool) -> str:
         return self._shapes.setdefault((layout.columns, numbered), f"pariah_raw_{len(self._shapes)}")
@@ -297,7 +301,7 @@ appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex
 class SparkEngine(_Engine):
     name = "spark"
     dialect = "pyspark"
-    files_per_scan = 1
+    files_per_scan = 500
 
     def __init__(self, master: str | None = None):
         with warnings.catch_warnings():
@@ -332,14 +336,38 @@ class SparkEngine(_Engine):
         self._start()
         self.master = self.spark.sparkContext.master
 
+    def scan_size(self, layout: Layout) -> int:
+        # Files with a header are read one a scan: only a file's own first line tells its header apart.
+        return 1 if layout.header else self.files_per_scan
+
     def raw(self, layout: Layout, numbered: bool = False):
         from pyspark.sql import functions as F
 
-        if not self.master.startswith("local") and layout.packed:
-            raise EventFormatError(f"{layout.name}: a zipped file cannot be read by a Spark cluster; "
-                                   "unzip it where the executors can read it")
+        lines = self.spark.read.text(self._readable(layout)).withColumn("_file", F.lit(str(layout.path)))
+        return self._frame(lines, layout, numbered)
+
+    def raw_files(self, layouts: list[Layout]):
+        from pyspark.sql import functions as F
+
+        if len(layouts) == 1:
+            return self.raw(layouts[0])
+        readable = [self._readable(layout) for layout in layouts]
+        # Spark names each row's file by its URI (``input_file_name``); Hadoop gives the same URI for a path.
+        jvm, conf = self.spark._jvm, self.spark._jsc.hadoopConfiguration()
+        paths = {}
+        for path, layout in zip(readable, layouts):
+            hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
+            paths[hadoop_path.getFileSystem(conf).makeQualified(hadoop_path).toUri().toString()] = str(layout.path)
+        uri = F.input_file_name()
+        to_path = F.create_map(*[F.lit(text) for pair in paths.items() for text in pair])
+        lines = self.spark.read.text(readable).withColumn("_file", F.coalesce(to_path[uri], uri))
+        return self._frame(lines, layouts[0], False)
+
+    def _frame(self, lines, layout: Layout, numbered: bool):
+        """The raw table of ``lines`` (``value``, ``_file``) of files of ``layout``'s shape."""
+        from pyspark.sql import functions as F
+
         name = self._raw_name(layout, numbered)
-        lines = self.spark.read.text(self._readable(layout))
         if numbered:
             # Exact line numbers without moving the data: each partition's offset from its row count.
             with_ids = (lines.withColumn("_pid", F.spark_partition_id())
@@ -379,7 +407,7 @@ class SparkEngine(_Engine):
                                       size.cast("string")))
                       .when(bad_bytes, F.lit("encoding: not valid UTF-8")))
         frame = numbered.select(
-            F.col("_row"), F.lit(str(layout.path)).alias("_file"), structural.alias("_structural"),
+            F.col("_row"), F.col("_file"), structural.alias("_structural"),
             *[F.when(size == expected, fields.getItem(i)).otherwise("").alias(c) for i, c in enumerate(layout.columns)])
         import ibis
 
@@ -389,6 +417,9 @@ class SparkEngine(_Engine):
     def _readable(self, layout: Layout) -> str:
         """A path Spark reads: it skips a file whose name starts with ``_`` or ``.`` as hidden, even one named
         explicitly, so such a file is read through a link of another name (local mode) or refused (a cluster)."""
+        if not self.master.startswith("local") and layout.packed:
+            raise EventFormatError(f"{layout.name}: a zipped file cannot be read by a Spark cluster; "
+                                   "unzip it where the executors can read it")
         path = layout.path
         if not path.name.startswith(("_", ".")):
             return str(path)
@@ -398,10 +429,6 @@ class SparkEngine(_Engine):
         link = Path(tempfile.mkdtemp(dir=self._logs.name)) / f"pariah-{path.name.lstrip('_.')}"
         link.symlink_to(path.resolve())
         return str(link)
-
-    def raw_files(self, layouts: list[Layout]):
-        [layout] = layouts  # one file a scan (files_per_scan)
-        return self.raw(layout)
 
     def structural(self, layouts: list[Layout], limit: int) -> dict:
         return {}  # Spark reports them in the rows themselves (``_structural``)

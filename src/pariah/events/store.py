@@ -160,8 +160,8 @@ def _dates(frame: pd.DataFrame, columns=("day", "month")) -> pd.DataFrame:
     return frame
 
 
-def _batches(layouts: Iterable[formats.Layout], size: int) -> Iterator[list[formats.Layout]]:
-    """Runs of consecutive files of one shape, at most ``size`` each, one engine scan apiece (order kept).
+def _batches(layouts: Iterable[formats.Layout], size) -> Iterator[list[formats.Layout]]:
+    """Runs of consecutive files of one shape, at most ``size(layout)`` each, one engine scan apiece (order kept).
 
     A file is never twice in a run, and records already read (PLOVER JSON) are a run of their own.
     ``layouts`` is read as the runs are taken, so that unzipped copies need only exist one run at a time.
@@ -172,7 +172,7 @@ def _batches(layouts: Iterable[formats.Layout], size: int) -> Iterator[list[form
     run: list[formats.Layout] = []
     paths: set[Path] = set()  # of the run
     for layout in layouts:
-        if run and (layout.records is not None or run[0].records is not None or len(run) >= size
+        if run and (layout.records is not None or run[0].records is not None or len(run) >= size(run[0])
                     or shape(run[0]) != shape(layout) or layout.path in paths):
             yield run
             run, paths = [], set()
@@ -209,6 +209,9 @@ def _scan(engine, layouts: list[formats.Layout], target: str, states, plans: dic
         if first.records is None:
             plans[shape] = selection
     grouped = engine.fetch(selection)
+    unknown = set(grouped["_file"]) - {str(layout.path) for layout in layouts}
+    if unknown:  # rows that no file's report would count: never drop them silently
+        raise PariahError(f"the {engine.name} engine read rows of a file it was not given: {sorted(unknown)[0]}")
     structural = engine.structural(layouts, MAX_PROBLEMS) if first.records is None else {}
     by_file = {path: rows for path, rows in grouped.groupby("_file", sort=False)}
     out = []
@@ -268,7 +271,7 @@ def ingest(ledger, files: Iterable[str | Path], *, fmt: str, target: str, engine
         plans: dict = {}
         states = eng.table(pd.DataFrame({"state": list(reference.state_codes())})).state
         scans = []
-        for batch in _batches(layouts, eng.files_per_scan):
+        for batch in _batches(layouts, eng.scan_size):
             scans += _scan(eng, batch, target, states, plans, MAX_PROBLEMS - sum(len(s.problems) for s in scans))
             for layout in batch:
                 if layout.packed:  # an unzipped copy, read for the last time
