@@ -4,9 +4,9 @@ An engine does three things, and nothing else differs between them:
 
 - ``raw_files(layouts)``: an Ibis table of delimited files of one shape, every
   column as text, with ``_file`` (the path the row comes from) and ``_structural``
-  (why a line could not be split into the file's columns, else null); DuckDB reads
-  up to ``files_per_scan`` files in one scan (GDELT 2.0 comes in thousands of small
-  files; Spark reads files with a header one a scan); ``raw(layout, numbered)`` is one file's, with ``_row`` (a row's
+  (why a line could not be split into the file's columns, else null); up to
+  ``scan_size(layout)`` files are read in one scan (GDELT 2.0 comes in thousands
+  of small files). ``raw(layout, numbered)`` is one file's, with ``_row`` (a row's
   position, for line numbers) when ``numbered``, else null, so that the file is
   read in parallel;
 - ``table(frame)``: an Ibis table of a pandas DataFrame (PLOVER records, stored events);
