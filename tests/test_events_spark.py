@@ -6,6 +6,7 @@ serves the whole module, so the test costs one start-up.
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import shutil
 
 import pandas as pd
@@ -52,8 +53,10 @@ def inputs(tmp_path_factory):
         [],
         [gdelt_line(**OTHER[0]), gdelt_line(GLOBALEVENTID="32", SQLDATE="20240511", EventCode="0x")],
         [gdelt_line(GLOBALEVENTID="33", SQLDATE="20240512"), "", gdelt_line(GLOBALEVENTID="34", QuadClass="9")]])]
+    zipped = folder / "small-4.export.CSV.gz"  # gzipped beside plain files, in the same scan
+    zipped.write_bytes(gzip.compress((gdelt_line(GLOBALEVENTID="35", SQLDATE="20240513") + "\nx\ty\n").encode()))
     return [("gdelt2", [gdelt]), ("icews", [icews]), ("polecat", [write_plover_jsonl(folder / "p.jsonl")]),
-            ("gdelt2", small)]
+            ("gdelt2", [*small, zipped])]
 
 
 def _ledger(path) -> Ledger:
@@ -89,14 +92,15 @@ def test_duckdb_and_spark_give_identical_results(spark_session, inputs, tmp_path
         else:
             assert a == b
     monthly, _, stored, reports, *_ = duck
-    assert [r[:4] for r in reports] == [(16, 7, 7, 7), (6, 2, 2, 3), (5, 3, 3, 2), (6, 2, 2, 3)]
-    assert set(monthly["dataset"]) == {"gdelt2", "icews", "polecat"} and len(stored) == 14
+    assert [r[:4] for r in reports] == [(16, 7, 7, 7), (6, 2, 2, 3), (5, 3, 3, 2), (8, 3, 3, 4)]
+    assert set(monthly["dataset"]) == {"gdelt2", "icews", "polecat"} and len(stored) == 15
     assert reports[0][4][-1].endswith(":17: encoding: not valid UTF-8")
-    assert [f[1:] for f in reports[3][5]] == [(2, 1, 1), (0, 0, 0), (2, 0, 1), (2, 1, 1)]
+    assert [f[1:] for f in reports[3][5]] == [(2, 1, 1), (0, 0, 0), (2, 0, 1), (2, 1, 1), (2, 1, 1)]
     assert [p.rsplit("/", 1)[1] for p in reports[3][4]] == [
         "small-0.export.CSV:2: columns: expected 61 tab-separated fields, found 2",
         "small-2.export.CSV:2: EventCode: bad CAMEO event code '0x'",
-        "_small-3.export.CSV:3: QuadClass: expected 1 to 4, found '9'"]
+        "_small-3.export.CSV:3: QuadClass: expected 1 to 4, found '9'",
+        "small-4.export.CSV.gz:2: columns: expected 61 tab-separated fields, found 2"]
 
 
 def test_date_checks_agree_on_both_engines(spark_session):
