@@ -346,7 +346,8 @@ def test_files_of_one_shape_are_compiled_once_and_reported_each_on_its_own(ledge
     assert list(result.problems) == [f"{bad}:2: GLOBALEVENTID: expected digits, found 'x'"]
 
 
-def test_files_are_read_in_runs_of_one_shape(tmp_path):
+def test_files_are_read_in_runs_of_one_shape(tmp_path, monkeypatch):
+    from pariah.events import store
     from pariah.events.store import _batches
 
     def gdelt1(name, n_columns, newline="\n"):
@@ -360,6 +361,10 @@ def test_files_are_read_in_runs_of_one_shape(tmp_path):
     runs = list(_batches([a, b, c, d, d, e, a], lambda layout: 10))
     assert [[layout.path.name for layout in run] for run in runs] == [["a", "b"], ["c"], ["d"], ["d"], ["e"], ["a"]]
     assert [[layout.path.name for layout in run] for run in _batches([a, b, d], lambda layout: 2)] == [["a", "b"], ["d"]]
+    monkeypatch.setattr(store, "SCAN_BYTES", a.path.stat().st_size * 2)
+    assert [[layout.path.name for layout in run] for run in _batches([a, b, d], lambda layout: 10)] == [["a", "b"], ["d"]]
+    monkeypatch.setattr(store, "SCAN_BYTES", 1)  # a file larger than the bound is read alone
+    assert [[layout.path.name for layout in run] for run in _batches([a, b], lambda layout: 10)] == [["a"], ["b"]]
 
 
 def test_one_scan_or_many_give_the_same_reports(ledger, tmp_path, monkeypatch):

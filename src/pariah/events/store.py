@@ -32,6 +32,9 @@ from pariah.exceptions import PariahError
 
 #: Problems kept for the report (every one is counted).
 MAX_PROBLEMS = 10_000
+#: Bytes of files read in one scan, at most (a single larger file is read alone): what one scan keeps
+#: of the target's rows stays small however large the files are.
+SCAN_BYTES = 512 * 2**20
 _TARGET = re.compile(r"^[A-Z]{3}([A-Z0-9]{3})*$")
 
 metadata = MetaData()
@@ -161,7 +164,8 @@ def _dates(frame: pd.DataFrame, columns=("day", "month")) -> pd.DataFrame:
 
 
 def _batches(layouts: Iterable[formats.Layout], size) -> Iterator[list[formats.Layout]]:
-    """Runs of consecutive files of one shape, at most ``size(layout)`` each, one engine scan apiece (order kept).
+    """Runs of consecutive files of one shape, at most ``size(layout)`` files and ``SCAN_BYTES`` bytes each (a
+    larger file alone), one engine scan apiece (order kept).
 
     A file is never twice in a run, and records already read (PLOVER JSON) are a run of their own.
     ``layouts`` is read as the runs are taken, so that unzipped copies need only exist one run at a time.
@@ -171,13 +175,16 @@ def _batches(layouts: Iterable[formats.Layout], size) -> Iterator[list[formats.L
 
     run: list[formats.Layout] = []
     paths: set[Path] = set()  # of the run
+    run_bytes = 0
     for layout in layouts:
+        file_bytes = layout.path.stat().st_size if layout.records is None else 0
         if run and (layout.records is not None or run[0].records is not None or len(run) >= size(run[0])
-                    or shape(run[0]) != shape(layout) or layout.path in paths):
+                    or run_bytes + file_bytes > SCAN_BYTES or shape(run[0]) != shape(layout) or layout.path in paths):
             yield run
-            run, paths = [], set()
+            run, paths, run_bytes = [], set(), 0
         run.append(layout)
         paths.add(layout.path)
+        run_bytes += file_bytes
     if run:
         yield run
 
