@@ -61,18 +61,22 @@ class CascadeModel:
         self.a_months, self.a_spell = a[f("log_months")], a[f("log_months_at_level")]
         self.leader = world.leader
         self.p5 = world.p5.astype(np.float32)
+        self._numbers = self.numbers()
+
+    def numbers(self, xp=np, dtype=None) -> dict:
+        """The model's arrays and coefficients, by name, as arrays of ``xp`` (numpy or jax.numpy); ``dtype``
+        for the state vectors (JAX's float32), else as they are."""
+        return {
+            "member": xp.asarray(self.member, dtype=dtype or np.float32), "ties_t": xp.asarray(self.ties.T),
+            "base": xp.asarray(self.base, dtype=dtype), "p5": xp.asarray(self.p5),
+            "spell": xp.asarray(self.spell, dtype=dtype), "n_members": max(float(self.member.sum()), 1.0),
+            "t": float(self.t),
+            **{name: float(getattr(self, name)) for name in ("a_world", "a_p5", "a_leader", "a_months", "a_spell")},
+        }
 
     def logits(self, moved: np.ndarray, k: int) -> np.ndarray:
         """(runs, states) log-odds of moving in simulated month ``k`` given who has moved."""
-        mf = moved.astype(np.float32) * self.member
-        share = mf.sum(axis=1, keepdims=True) / max(self.member.sum(), 1)
-        p5_moved = mf @ self.p5
-        p5_other = (p5_moved[:, None] - mf * self.p5) > 0
-        out = mf @ self.ties.T + self.base + self.a_world * share + self.a_p5 * p5_other
-        if self.leader is not None:
-            out += self.a_leader * mf[:, self.leader:self.leader + 1]
-        out += self.a_months * np.log1p(self.t + k) + self.a_spell * np.log1p(self.spell + k)
-        return out
+        return linear_predictor(np, moved, self._numbers, k, self.leader)
 
 
 class Collector:
@@ -119,6 +123,18 @@ def run(cascade: CascadeModel, months: int, runs: int, seed: int = 0,
     return collector
 
 
+def linear_predictor(xp, moved, p: dict, k, leader: int | None):
+    """The log-odds of ``CascadeModel``, written once for numpy and JAX (``xp``); ``p``: ``CascadeModel.numbers``."""
+    mf = moved.astype(xp.float32) * p["member"]
+    share = mf.sum(axis=1, keepdims=True) / p["n_members"]
+    p5_other = ((mf @ p["p5"])[:, None] - mf * p["p5"]) > 0
+    out = mf @ p["ties_t"] + p["base"] + p["a_world"] * share + p["a_p5"] * p5_other
+    if leader is not None:
+        out += p["a_leader"] * mf[:, leader:leader + 1]  # in place on numpy; JAX makes a new array
+    out += p["a_months"] * xp.log1p(p["t"] + k) + p["a_spell"] * xp.log1p(p["spell"] + k)
+    return out
+
+
 def _run_jax(cascade: CascadeModel, months: int, runs: int, seed: int, assumptions: list[Assumption]) -> Collector:
     import jax
     import jax.numpy as jnp
@@ -128,15 +144,8 @@ def _run_jax(cascade: CascadeModel, months: int, runs: int, seed: int, assumptio
     for a in assumptions:
         if 0 <= a.month < months:
             forced[a.month:, a.state] = True
-    params = {
-        "member": jnp.asarray(cascade.member, dtype=jnp.float32), "ties_t": jnp.asarray(cascade.ties.T),
-        "base": jnp.asarray(cascade.base, dtype=jnp.float32), "p5": jnp.asarray(cascade.p5),
-        "spell": jnp.asarray(cascade.spell, dtype=jnp.float32),
-        "n_members": max(float(cascade.member.sum()), 1.0), "t": float(cascade.t),
-        **{name: float(getattr(cascade, name)) for name in ("a_world", "a_p5", "a_leader", "a_months", "a_spell")},
-    }
-    final, counts = jax_simulation()(params, jnp.asarray(cascade.start_moved), jnp.asarray(forced), jax.random.PRNGKey(seed),
-                                     runs=runs, leader=cascade.leader)
+    final, counts = jax_simulation()(cascade.numbers(jnp, jnp.float32), jnp.asarray(cascade.start_moved),
+                                     jnp.asarray(forced), jax.random.PRNGKey(seed), runs=runs, leader=cascade.leader)
     collector = Collector(runs, months, n)
     collector.counts = np.asarray(counts).T
     collector.finish(np.asarray(final))
@@ -158,14 +167,7 @@ def jax_simulation():
             moved, key = carry
             k, force = inputs
             moved = moved | force
-            mf = moved.astype(jnp.float32) * member
-            share = mf.sum(axis=1, keepdims=True) / params["n_members"]
-            p5_other = ((mf @ params["p5"])[:, None] - mf * params["p5"]) > 0
-            logit = mf @ params["ties_t"] + params["base"] + params["a_world"] * share + params["a_p5"] * p5_other
-            if leader is not None:
-                logit = logit + params["a_leader"] * mf[:, leader:leader + 1]
-            logit = (logit + params["a_months"] * jnp.log1p(params["t"] + k)
-                     + params["a_spell"] * jnp.log1p(params["spell"] + k))
+            logit = linear_predictor(jnp, moved, params, k, leader)
             key, sub = jax.random.split(key)
             u = jax.random.uniform(sub, moved.shape)
             moved = moved | ((u < jax.nn.sigmoid(logit)) & (member > 0))
