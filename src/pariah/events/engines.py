@@ -133,6 +133,15 @@ class _Engine:
             self._compiled[op] = str(ibis.to_sql(expr, dialect=self.dialect))
         return self._compiled[op]
 
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
 
 class DuckDBEngine(_Engine):
     name = "duckdb"
@@ -248,12 +257,6 @@ class DuckDBEngine(_Engine):
     def close(self) -> None:
         self.con.close()
         self._spill.cleanup()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 def _reason(kind: str, message: str, text: str | None, expected: int) -> str:
@@ -464,9 +467,3 @@ class SparkEngine(_Engine):
         if self._owned:
             self.spark.stop()
         self._logs.cleanup()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
