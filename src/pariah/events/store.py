@@ -200,7 +200,7 @@ def _scan(engine, layouts: list[formats.Layout], target: str, states, plans: dic
     ``engines``), so their selection is the same expression: built and compiled once.
     """
     first = layouts[0]
-    raw = engine.table(first.records) if first.records is not None else engine.raw_files(layouts)
+    raw = _rows(engine, layouts)
     countries = None
     needed = formats.countries_needed(first)
     if needed:
@@ -229,6 +229,14 @@ def _scan(engine, layouts: list[formats.Layout], target: str, states, plans: dic
     return out
 
 
+def _rows(engine, layouts: list[formats.Layout], numbered: bool = False):
+    """The raw rows of files of one shape: records already read (PLOVER JSON) as a table, text files from the
+    engine's reader (one file when ``numbered``)."""
+    if layouts[0].records is not None:
+        return engine.table(layouts[0].records)
+    return engine.raw(layouts[0], numbered=True) if numbered else engine.raw_files(layouts)
+
+
 def _file_scan(engine, layout: formats.Layout, grouped: pd.DataFrame, structural, countries, locate: bool) -> _Scan:
     """One file's report, problems and dyads, from its groups of the scan and the lines its reader set aside."""
     set_aside, unsplit = structural
@@ -236,8 +244,8 @@ def _file_scan(engine, layout: formats.Layout, grouped: pd.DataFrame, structural
     bad_rows = int(grouped.loc[grouped["problem"].notna(), "rows"].sum())
     if bad_rows and locate:
         # Line numbers need the rows in file order, which only a second pass over the file gives.
-        rows_of = engine.table(layout.records) if layout.records is not None else engine.raw(layout, numbered=True)
-        bad = engine.fetch(pipeline.malformed(formats.normalize(layout, rows_of, countries)).limit(MAX_PROBLEMS))
+        numbered = _rows(engine, [layout], numbered=True)
+        bad = engine.fetch(pipeline.malformed(formats.normalize(layout, numbered, countries)).limit(MAX_PROBLEMS))
         rows = [int(r) for r in bad["_row"]]
         lines = rows if layout.records is not None else engine.line_of(layout, rows, set_aside)
         problems += list(zip(lines, bad["problem"]))
@@ -271,15 +279,18 @@ def ingest(ledger, files: Iterable[str | Path], *, fmt: str, target: str, engine
         raise PariahError("no event files given")
     if spark_master and engine != "spark":
         raise PariahError(f"--spark-master needs --engine spark (the engine is {engine})")
+    paths = formats.expand_paths(paths)  # a missing file fails at once; one in another format when reached
     with tempfile.TemporaryDirectory(prefix="pariah-events-") as tmp, \
             open_engine(engine, spark_master=spark_master, memory_limit=memory_limit, threads=threads) as eng:
-        paths = formats.expand_paths(paths)  # a missing file fails at once; one in another format when reached
         layouts = (layout for p in paths for layout in formats.open_files(p, fmt, Path(tmp)))
         plans: dict = {}
         states = eng.table(pd.DataFrame({"state": list(reference.state_codes())})).state
-        scans = []
+        scans: list[_Scan] = []
+        listed = 0  # problems located so far
         for batch in _batches(layouts, eng.scan_size):
-            scans += _scan(eng, batch, target, states, plans, MAX_PROBLEMS - sum(len(s.problems) for s in scans))
+            found = _scan(eng, batch, target, states, plans, MAX_PROBLEMS - listed)
+            listed += sum(len(s.problems) for s in found)
+            scans += found
             for layout in batch:
                 if layout.packed:  # an unzipped copy, read for the last time
                     layout.path.unlink(missing_ok=True)
