@@ -747,7 +747,9 @@ ISO_DATES = {"2024-02-29": True, "2023-02-29": False, "2024-2-29": False, "2024/
 def date_checks(engine) -> dict:
     frame = pd.DataFrame({"d": [*COMPACT_DATES, *ISO_DATES], "compact": [True] * len(COMPACT_DATES) + [False] * len(ISO_DATES)})
     t = engine.table(frame)
-    out = engine.fetch(t.mutate(ok_compact=formats._date_ok(t.d, True), ok_iso=formats._date_ok(t.d, False),
+    t, number = formats._parsed(t, compact=formats._date_number(t.d, True), iso=formats._date_number(t.d, False))
+    out = engine.fetch(t.mutate(ok_compact=formats._date_ok(t.d, True, number["compact"]),
+                                ok_iso=formats._date_ok(t.d, False, number["iso"]),
                                 day_compact=formats._day(t.d, True), day_iso=formats._day(t.d, False)))
     return {(r["d"], r["compact"]): (bool(r["ok_compact"] if r["compact"] else r["ok_iso"]),
                                      str(r["day_compact"] if r["compact"] else r["day_iso"])[:10])

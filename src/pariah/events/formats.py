@@ -335,33 +335,61 @@ def _problem(*checks):
     return ibis.cases(*checks, else_=ibis.null("string"))
 
 
-def _digits(text):
-    """Whether ``text`` is one or more ASCII digits (leading zeros allowed).
+def _parsed(t, **values):
+    """``t`` with ``values`` computed beneath it, once per row, and those values' columns by name.
+
+    A value several checks read (a date as a number, say) would otherwise be
+    computed once for each use: engines do not share a sub-expression between the
+    branches of a ``CASE``. Computing them in a query of their own (``view``) saves
+    about a third of what the checks cost.
+    """
+    names = {name: f"_parsed_{name}" for name in values}
+    out = t.mutate(**{names[name]: value for name, value in values.items()}).view()
+    return out, {name: out[column] for name, column in names.items()}
+
+
+def _marked(text):
+    """``text`` behind a leading ``1``, for ``_digits``: the ``1`` keeps leading zeros through a cast."""
+    return "1" + text
+
+
+def _digits(text, marked):
+    """Whether ``text`` is one or more ASCII digits (leading zeros allowed); ``marked``: ``_marked(text)``.
 
     A number read back as text must give the same text: engines' casts also take
     signs, blanks, ``_`` separators or ``0x`` prefixes, and these do not survive
-    the round trip. The leading ``1`` keeps leading zeros.
+    the round trip.
     """
-    marked = "1" + text
     return ((text.length() > 0) & (marked.try_cast("int64").cast("string") == marked)).fill_null(False)
 
 
-def _date_ok(date_text, compact: bool):
+def _date_digits(date_text, compact: bool):
+    """The eight digits of a ``YYYYMMDD`` (compact) or ``YYYY-MM-DD`` date, as text."""
+    if compact:
+        return date_text
+    return date_text.substr(0, 4) + date_text.substr(5, 2) + date_text.substr(8, 2)
+
+
+def _date_number(date_text, compact: bool):
+    """A date's eight digits as one integer, for ``_date_ok`` (null when they are not a number)."""
+    return _date_digits(date_text, compact).try_cast("int64")
+
+
+def _date_ok(date_text, compact: bool, number):
     """Whether ``YYYYMMDD`` (compact) or ``YYYY-MM-DD`` text is a real date (cheap enough for every row).
 
-    The eight digits are read as one integer (which must give the same digits back)
-    and split by arithmetic: ``MMDD`` from 0101 to 1231, the day from 01 to 31, and
-    the month's length where the day is past the 28th.
+    ``number``: ``_date_number(date_text, compact)``, the eight digits read as one
+    integer (which must give the same digits back), split by arithmetic: ``MMDD``
+    from 0101 to 1231, the day from 01 to 31, and the month's length where the day
+    is past the 28th.
     """
     import ibis
 
+    digits = _date_digits(date_text, compact)
     if compact:
-        digits = date_text
         shape = date_text.length() == 8
     else:
-        digits = date_text.substr(0, 4) + date_text.substr(5, 2) + date_text.substr(8, 2)
         shape = (date_text.length() == 10) & (date_text.substr(4, 1) == "-") & (date_text.substr(7, 1) == "-")
-    number = digits.try_cast("int64")
     month_day = number % 10000
     day = month_day % 100
     year = number // 10000
@@ -376,7 +404,7 @@ def _date_ok(date_text, compact: bool):
 def _day(date_text, compact: bool):
     import ibis
 
-    ok = _date_ok(date_text, compact)
+    ok = _date_ok(date_text, compact, _date_number(date_text, compact))  # kept rows only: no need to hoist
     if compact:
         iso = date_text.substr(0, 4) + "-" + date_text.substr(4, 2) + "-" + date_text.substr(6, 2)
     else:
@@ -388,8 +416,8 @@ def _score(text):
     return text.try_cast("float64")
 
 
-def _score_ok(text):
-    score = _score(text)
+def _score_ok(score):
+    """Whether a score (``_score`` of the text) is on the Goldstein scale, -10 to 10."""
     return (score.notnull() & score.between(-10, 10)).fill_null(False)
 
 
@@ -471,15 +499,17 @@ TEXT_COLUMNS = ("_row", "_file", "event_id", "date_text", "a1_code", "a1_country
 CAMEO_ROOTS = tuple(f"{n:02d}" for n in range(1, 21))
 
 
-def _cameo_checks(code, root, score_text, code_name: str, root_name: str | None, score_name: str):
+def _cameo_checks(code, root, score_text, parsed: dict, code_name: str, root_name: str | None,
+                  score_name: str):
     """Checks of a CAMEO event code, its root code (when the data give one) and a Goldstein-scale score.
 
     The root is one of "01" to "20" and the code two to four digits starting with it.
+    ``parsed``: ``code`` (``_marked`` code) and ``score`` (``_score`` of ``score_text``), see ``_parsed``.
     """
     import ibis
 
     root_ok = root.isin(CAMEO_ROOTS)
-    code_ok = code.length().between(2, 4) & _digits(code) & code.startswith(root)
+    code_ok = code.length().between(2, 4) & _digits(code, parsed["code"]) & code.startswith(root)
     checks = []
     if root_name is not None:
         checks.append((_bad(root_ok), ibis.literal(f"{root_name}: bad CAMEO root code '") + root + "'"))
@@ -487,7 +517,7 @@ def _cameo_checks(code, root, score_text, code_name: str, root_name: str | None,
         code_ok = code_ok & root_ok
     checks += [
         (_bad(code_ok.fill_null(False)), ibis.literal(f"{code_name}: bad CAMEO event code '") + code + "'"),
-        (_bad(_score_ok(score_text)),
+        (_bad(_score_ok(parsed["score"])),
          ibis.literal(f"{score_name}: expected a score from -10 to 10, found '") + score_text + "'"),
     ]
     return checks
@@ -496,14 +526,18 @@ def _cameo_checks(code, root, score_text, code_name: str, root_name: str | None,
 def _normalize_gdelt(t, layout: Layout):
     import ibis
 
+    t, parsed = _parsed(t, event_id=_marked(t["GLOBALEVENTID"]), date=_date_number(t["SQLDATE"], True),
+                        code=_marked(t["EventCode"]), score=_score(t["GoldsteinScale"]))
     s = {c: _text(t, c) for c in GDELT_USED if c != "SOURCEURL"}
     source = _text(t, "SOURCEURL") if "SOURCEURL" in layout.columns else ibis.literal("")
     event_id = s["GLOBALEVENTID"]
     problem = ibis.coalesce(t["_structural"], _problem(
-        (_bad(_digits(event_id)), ibis.literal("GLOBALEVENTID: expected digits, found '") + event_id + "'"),
-        (_bad(_date_ok(s["SQLDATE"], True)), ibis.literal("SQLDATE: bad date '") + s["SQLDATE"] + "', expected YYYYMMDD"),
-        *_cameo_checks(s["EventCode"], s["EventRootCode"], s["GoldsteinScale"], "EventCode", "EventRootCode",
-                       "GoldsteinScale"),
+        (_bad(_digits(event_id, parsed["event_id"])),
+         ibis.literal("GLOBALEVENTID: expected digits, found '") + event_id + "'"),
+        (_bad(_date_ok(s["SQLDATE"], True, parsed["date"])),
+         ibis.literal("SQLDATE: bad date '") + s["SQLDATE"] + "', expected YYYYMMDD"),
+        *_cameo_checks(s["EventCode"], s["EventRootCode"], s["GoldsteinScale"], parsed, "EventCode",
+                       "EventRootCode", "GoldsteinScale"),
         (~s["QuadClass"].isin(["1", "2", "3", "4"]),
          ibis.literal("QuadClass: expected 1 to 4, found '") + s["QuadClass"] + "'"),
     ))
@@ -520,15 +554,17 @@ def _normalize_gdelt(t, layout: Layout):
 def _normalize_icews(t, countries: dict[str, str]):
     import ibis
 
+    t, parsed = _parsed(t, event_id=_marked(t["Event ID"]), date=_date_number(t["Event Date"], False),
+                        code=_marked(t["CAMEO Code"]), score=_score(t["Intensity"]))
     s = {c: _text(t, c) for c in ICEWS_USED}
     code = s["CAMEO Code"]
     root = code.substr(0, 2)
     event_id = s["Event ID"]
     problem = ibis.coalesce(t["_structural"], _problem(
-        (_bad(_digits(event_id)), ibis.literal("Event ID: expected digits, found '") + event_id + "'"),
-        (_bad(_date_ok(s["Event Date"], False)),
+        (_bad(_digits(event_id, parsed["event_id"])), ibis.literal("Event ID: expected digits, found '") + event_id + "'"),
+        (_bad(_date_ok(s["Event Date"], False, parsed["date"])),
          ibis.literal("Event Date: bad date '") + s["Event Date"] + "', expected YYYY-MM-DD"),
-        *_cameo_checks(code, root, s["Intensity"], "CAMEO Code", None, "Intensity"),
+        *_cameo_checks(code, root, s["Intensity"], parsed, "CAMEO Code", None, "Intensity"),
     ))
     source = ibis.ifelse(s["Publisher"] != "", s["Publisher"] + ", ", "") + "ICEWS story " + s["Story ID"]
     a1 = s["Source Country"].substitute(countries, else_=ibis.literal("")) if countries else ibis.literal("")
@@ -542,12 +578,13 @@ def _normalize_icews(t, countries: dict[str, str]):
     )
 
 
-def _plover_checks(event, date_text, event_name: str, date_name: str):
+def _plover_checks(event, date_text, date_number, event_name: str, date_name: str):
+    """Checks of a PLOVER event category and a date (``date_number``: ``_date_number`` of its first 10 characters)."""
     import ibis
 
     categories = list(codes.plover()["category"])
     return [
-        (_bad(_date_ok(date_text.substr(0, 10), False)),
+        (_bad(_date_ok(date_text.substr(0, 10), False, date_number)),
          ibis.literal(f"{date_name}: bad date '") + date_text + "', expected YYYY-MM-DD"),
         (~event.isin(categories), ibis.literal(f"{event_name}: unknown PLOVER category '") + event + "'"),
     ]
@@ -556,12 +593,13 @@ def _plover_checks(event, date_text, event_name: str, date_name: str):
 def _normalize_plover(t):
     import ibis
 
+    t, parsed = _parsed(t, date=_date_number(t["date"].substr(0, 10), False))
     s = {c: _text(t, c) for c in ("id", "date", "event", "mode", "source_code", "target_code", "source_text",
                                   "target_text", "url")}
     event = s["event"].upper()
     problem = ibis.coalesce(t["_structural"], _problem(
         (s["id"] == "", ibis.literal("id: missing")),
-        *_plover_checks(event, s["date"], "event", "date"),
+        *_plover_checks(event, s["date"], parsed["date"], "event", "date"),
     ))
     src, tgt = s["source_code"].upper(), s["target_code"].upper()
     return t.mutate(
@@ -582,13 +620,14 @@ def _normalize_polecat(t, layout: Layout, countries: dict[str, str]):
         found = _column(layout, name)
         return _text(t, found) if found else ibis.literal("")
 
+    t, parsed = _parsed(t, date=_date_number(col("Event Date").substr(0, 10), False))
     source_column = next((c for c in POLECAT_SOURCE if _column(layout, c)), None)
     source = col(source_column) if source_column else ibis.literal("")
     event_id = col("Event ID")
     event = col("Event Type").upper()
     problem = ibis.coalesce(t["_structural"], _problem(
         (event_id == "", ibis.literal("Event ID: missing")),
-        *_plover_checks(event, col("Event Date"), "Event Type", "Event Date"),
+        *_plover_checks(event, col("Event Date"), parsed["date"], "Event Type", "Event Date"),
     ))
     actor, recipient = col("Actor Country"), col("Recipient Country")
     a1 = actor.substitute(countries, else_=ibis.literal("")) if countries else ibis.literal("")
