@@ -154,6 +154,40 @@ def write_plover_jsonl(path: Path, records=PLOVER_ROWS) -> Path:
     return path
 
 
+#: The columns of POLECAT's tab-separated files, in order, as the loader of the TGB benchmark's POLECAT
+#: dataset documents them (github.com/shenyangHuang/TGB, tgb/datasets/tkgl_polecat/tkgl_polecat.py).
+POLECAT_COLUMNS = (
+    "Event ID", "Event Date", "Event Type", "Event Mode", "Intensity", "Quad Code", "Contexts", "Actor Name",
+    "Actor Country", "Actor COW", "Primary Actor Sector", "Actor Sectors", "Actor Title", "Actor Name Raw",
+    "Wikipedia Actor ID", "Recipient Name", "Recipient Country", "Recipient COW", "Primary Recipient Sector",
+    "Recipient Sectors", "Recipient Title", "Recipient Name Raw", "Wikipedia Recipient ID", "Placename", "City",
+    "District", "Province", "Country", "Latitude", "Longitude", "GeoNames ID", "Raw Placename", "Feature Type",
+    "Source", "Publication Date", "Story People", "Story Organizations", "Story Locations", "Language", "Version")
+
+#: Hand-made rows (id, date, type, mode, actor, actor country, recipient, recipient country, place country);
+#: that loader skips rows whose date, names or type read "None", so such values are written here too.
+POLECAT_ROWS = [
+    ("p1", "2024-03-05", "consult", "visit", "Ishaq Dar", "Pakistan", "Amir Khan Muttaqi", "Afghanistan", "Pakistan"),
+    ("p2", "2024-03-06", "AGREE", "", "Wang Yi", "China", "Taliban", "Afghanistan", "China"),
+    ("p3", "2024-03-07", "consult", "", "Taliban", "Afghanistan", "None", "None", "Afghanistan"),
+    ("p4", "None", "accuse", "", "x", "Russia", "y", "Afghanistan", "None"),
+    ("p5", "2024-03-09", "accuse", "", "Taliban", "Afghanistan", "Ukraine", "Ukraine", "Qatar"),
+]
+
+
+def write_polecat(path: Path, rows=POLECAT_ROWS) -> Path:
+    lines = ["\t".join(POLECAT_COLUMNS)]
+    for event_id, date, kind, mode, actor, actor_country, recipient, recipient_country, place in rows:
+        record = dict.fromkeys(POLECAT_COLUMNS, "None")
+        record.update({"Event ID": event_id, "Event Date": date, "Event Type": kind, "Event Mode": mode,
+                       "Actor Name": actor, "Actor Country": actor_country, "Recipient Name": recipient,
+                       "Recipient Country": recipient_country, "Country": place, "Source": f"Source of {event_id}",
+                       "Publication Date": date, "Language": "en"})
+        lines.append("\t".join(record[c] for c in POLECAT_COLUMNS))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def monthly(ledger, case="test-case", **kw) -> dict:
     rows = events.aggregates(ledger, case, **kw)
     return {(r["state"], str(r["month"]), r["direction"]): r for r in rows.to_dict("records")}
@@ -471,6 +505,21 @@ def test_polecat_tab_separated_export(ledger, tmp_path):
     assert (result.rows, result.matched, list(result.problems)) == (
         3, 2, [f"{path}:4: Event Type: unknown PLOVER category 'NOPE'"])
     assert set(monthly(ledger)) == {("PAK", "2024-03-01", "to_target"), ("CHN", "2024-03-01", "to_target")}
+
+
+def test_polecat_export_in_its_documented_layout(ledger, tmp_path):
+    # All 40 columns: the right ones are read by name ("Country" is the place's, not an actor's; "Source" is the
+    # source). "None" as a country names no state; as a date, it is a malformed line.
+    path = write_polecat(tmp_path / "ngecEvents.20240311.Release603.DV.txt")
+    result = events.ingest(ledger, [path], fmt="polecat", target="AFG")
+    assert (result.rows, result.matched, list(result.problems)) == (
+        5, 3, [f"{path}:5: Event Date: bad date 'None', expected YYYY-MM-DD"])
+    assert set(monthly(ledger)) == {("PAK", "2024-03-01", "to_target"), ("CHN", "2024-03-01", "to_target"),
+                                    ("UKR", "2024-03-01", "from_target")}
+    stored = events.stored_events(ledger, "test-case").set_index("event_id")
+    assert stored.loc["p1", ["category", "mode", "actor1", "actor2", "source"]].tolist() == [
+        "CONSULT", "visit", "Ishaq Dar", "Amir Khan Muttaqi", "Source of p1"]
+    assert stored.loc["p2", "category"] == "AGREE" and "p3" not in stored.index
 
 
 def test_polecat_lines_that_do_not_fit_the_header(ledger, tmp_path):

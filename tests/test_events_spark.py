@@ -20,7 +20,8 @@ from conftest import CASE_YAML  # noqa: E402
 from pariah import case as case_module  # noqa: E402
 from pariah import events  # noqa: E402
 from pariah.ledger import Ledger  # noqa: E402
-from test_events import (GOOD, OTHER, gdelt_line, write_gdelt, write_icews, write_plover_jsonl)  # noqa: E402
+from test_events import (GOOD, OTHER, gdelt_line, write_gdelt, write_icews, write_plover_jsonl,  # noqa: E402
+                         write_polecat)
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +57,7 @@ def inputs(tmp_path_factory):
     zipped = folder / "small-4.export.CSV.gz"  # gzipped beside plain files, in the same scan
     zipped.write_bytes(gzip.compress((gdelt_line(GLOBALEVENTID="35", SQLDATE="20240513") + "\nx\ty\n").encode()))
     return [("gdelt2", [gdelt]), ("icews", [icews]), ("polecat", [write_plover_jsonl(folder / "p.jsonl")]),
-            ("gdelt2", [*small, zipped])]
+            ("gdelt2", [*small, zipped]), ("polecat", [write_polecat(folder / "ngecEvents.DV.txt")])]
 
 
 def _ledger(path) -> Ledger:
@@ -92,8 +93,8 @@ def test_duckdb_and_spark_give_identical_results(spark_session, inputs, tmp_path
         else:
             assert a == b
     monthly, _, stored, reports, *_ = duck
-    assert [r[:4] for r in reports] == [(16, 7, 7, 7), (6, 2, 2, 3), (5, 3, 3, 2), (8, 3, 3, 4)]
-    assert set(monthly["dataset"]) == {"gdelt2", "icews", "polecat"} and len(stored) == 15
+    assert [r[:4] for r in reports] == [(16, 7, 7, 7), (6, 2, 2, 3), (5, 3, 3, 2), (8, 3, 3, 4), (5, 3, 3, 1)]
+    assert set(monthly["dataset"]) == {"gdelt2", "icews", "polecat"} and len(stored) == 18
     assert reports[0][4][-1].endswith(":17: encoding: not valid UTF-8")
     assert [f[1:] for f in reports[3][5]] == [(2, 1, 1), (0, 0, 0), (2, 0, 1), (2, 1, 1), (2, 1, 1)]
     assert [p.rsplit("/", 1)[1] for p in reports[3][4]] == [
