@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pariah import events
@@ -377,7 +379,7 @@ def test_files_of_one_shape_are_compiled_once_and_reported_each_on_its_own(ledge
     bad = write_gdelt(tmp_path / "4.export.CSV", [gdelt_line(**GOOD[5]), gdelt_line(GLOBALEVENTID="x")])
     result = events.ingest(ledger, [paths[0], bad, paths[1]], fmt="gdelt2", target="AFG")
     assert [(f.rows, f.matched, f.malformed) for f in result.files] == [(1, 1, 0), (2, 1, 1), (1, 1, 0)]
-    assert list(result.problems) == [f"{bad}:2: GLOBALEVENTID: expected digits, found 'x'"]
+    assert list(result.problems) == [f"{bad}:2: GLOBALEVENTID: expected 1 to 18 digits, found 'x'"]
 
 
 def test_files_are_read_in_runs_of_one_shape(tmp_path, monkeypatch):
@@ -857,11 +859,12 @@ def test_a_malformed_first_line_is_one_malformed_line(ledger, tmp_path):
 
 #: Identifiers and codes that engines' number casts take but that are not digits: (fields, message).
 NOT_DIGITS = [
-    (dict(GLOBALEVENTID="0x1F"), "GLOBALEVENTID: expected digits, found '0x1F'"),
-    (dict(GLOBALEVENTID="1_2"), "GLOBALEVENTID: expected digits, found '1_2'"),
-    (dict(GLOBALEVENTID="+12"), "GLOBALEVENTID: expected digits, found '+12'"),
-    (dict(GLOBALEVENTID=" 12"), "GLOBALEVENTID: expected digits, found ' 12'"),
-    (dict(GLOBALEVENTID=""), "GLOBALEVENTID: expected digits, found ''"),
+    (dict(GLOBALEVENTID="0x1F"), "GLOBALEVENTID: expected 1 to 18 digits, found '0x1F'"),
+    (dict(GLOBALEVENTID="1_2"), "GLOBALEVENTID: expected 1 to 18 digits, found '1_2'"),
+    (dict(GLOBALEVENTID="+12"), "GLOBALEVENTID: expected 1 to 18 digits, found '+12'"),
+    (dict(GLOBALEVENTID=" 12"), "GLOBALEVENTID: expected 1 to 18 digits, found ' 12'"),
+    (dict(GLOBALEVENTID=""), "GLOBALEVENTID: expected 1 to 18 digits, found ''"),
+    (dict(GLOBALEVENTID="1234567890123456789"), "GLOBALEVENTID: expected 1 to 18 digits, found '1234567890123456789'"),
     (dict(GLOBALEVENTID="21", EventRootCode="0x", EventCode="0x1"), "EventRootCode: bad CAMEO root code '0x'"),
     (dict(GLOBALEVENTID="22", EventCode="04_"), "EventCode: bad CAMEO event code '04_'"),
     (dict(GLOBALEVENTID="23", EventCode="4"), "EventCode: bad CAMEO event code '4'"),
@@ -936,3 +939,88 @@ def test_forecast_uses_engagement_from_ingested_events(tmp_path):
     assert world.engagement[december + 1, pak] == 0.0
     rows = forecast.forecast(ledger, "taliban-2021", "2024-02-01", 12, "ambassadors", n_bootstrap=0, engagement=True)
     assert not rows.empty
+
+
+# ---- checks against an independent reading of the same lines ---------------------------------
+
+ID_VALUES = ["1", "42", "007", "1234567890", "123456789012345678", "1234567890123456789", "", "x1", "-5", "+5",
+             " 5", "1_0", "0x1F", "1e3", "٣"]
+ROOT_VALUES = ["04", "05", "19", "20", "01", "00", "21", "4", "ab", ""]
+CODE_VALUES = ["042", "043", "057", "190", "04", "0421", "04210", "4", "0x", "05", "1313", "13a", "", "191"]
+SCORE_OK = {"1.9": True, "-10": True, "10": True, "0": True, "-2.5": True, "-10.5": False, "11": False,
+            "abc": False, "": False, "1,5": False}
+QUAD_VALUES = ["1", "2", "3", "4", "0", "5", "", "x"]
+ACTORS = ["AFG", "PAK", "CHN", "EUR", "", "TAL", "AFGGOV"]
+
+
+def _expected_problem(f: dict) -> str | None:
+    """What pariah should say of a GDELT line, by rules written out here independently of its expressions."""
+    def digits(text):
+        return text != "" and all(c in "0123456789" for c in text)
+
+    root, code = f["EventRootCode"], f["EventCode"]
+    checks = [
+        (digits(f["GLOBALEVENTID"]) and len(f["GLOBALEVENTID"]) <= 18,
+         f"GLOBALEVENTID: expected 1 to 18 digits, found '{f['GLOBALEVENTID']}'"),
+        (COMPACT_DATES[f["SQLDATE"]], f"SQLDATE: bad date '{f['SQLDATE']}', expected YYYYMMDD"),
+        (root in formats.CAMEO_ROOTS, f"EventRootCode: bad CAMEO root code '{root}'"),
+        (2 <= len(code) <= 4 and digits(code) and code.startswith(root), f"EventCode: bad CAMEO event code '{code}'"),
+        (SCORE_OK[f["GoldsteinScale"]],
+         f"GoldsteinScale: expected a score from -10 to 10, found '{f['GoldsteinScale']}'"),
+        (f["QuadClass"] in ("1", "2", "3", "4"), f"QuadClass: expected 1 to 4, found '{f['QuadClass']}'"),
+    ]
+    return next((message for ok, message in checks if not ok), None)
+
+
+def _is_dyad(f: dict, target: str, states: set[str]) -> bool:
+    hit1 = target in (f["Actor1CountryCode"], f["Actor1Code"], f["Actor1KnownGroupCode"])
+    hit2 = target in (f["Actor2CountryCode"], f["Actor2Code"], f["Actor2KnownGroupCode"])
+    to_target = hit2 and not hit1 and f["Actor1CountryCode"] in states and f["Actor1CountryCode"] != target
+    from_target = hit1 and not hit2 and f["Actor2CountryCode"] in states and f["Actor2CountryCode"] != target
+    return to_target or from_target
+
+
+_line_fields = st.fixed_dictionaries({
+    "GLOBALEVENTID": st.sampled_from(ID_VALUES), "SQLDATE": st.sampled_from(sorted(COMPACT_DATES)),
+    "EventRootCode": st.sampled_from(ROOT_VALUES), "EventCode": st.sampled_from(CODE_VALUES),
+    "GoldsteinScale": st.sampled_from(sorted(SCORE_OK)), "QuadClass": st.sampled_from(QUAD_VALUES),
+    **{f"Actor{n}{part}": st.sampled_from(ACTORS) for n in (1, 2) for part in ("Code", "CountryCode")},
+    "Actor1KnownGroupCode": st.sampled_from(["", "TAL"]), "Actor2KnownGroupCode": st.sampled_from(["", "TAL"]),
+})
+# Mostly sound lines (so that dyads are many), some with one bad value, blank lines and lines of two fields.
+_sound = _line_fields.map(lambda f: {**f, "GLOBALEVENTID": "1" + "".join(c for c in f["GLOBALEVENTID"] if c.isdigit()
+                                                                             and c.isascii())[:5],
+                                     "SQLDATE": "20240305", "EventRootCode": "04", "EventCode": "042",
+                                     "GoldsteinScale": "1.9", "QuadClass": "1"})
+_entries = st.lists(st.one_of(_sound, _sound, _line_fields, st.just(""), st.just("too\tfew")), min_size=1, max_size=40)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=_entries)
+def test_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, entries):
+    from pariah import reference
+
+    states = set(reference.state_codes())
+    lines, expected, dyads = [], [], set()
+    for n, entry in enumerate(entries, start=1):
+        if isinstance(entry, str):
+            lines.append(entry)
+            if entry:
+                expected.append((n, "columns: expected 61 tab-separated fields, found 2"))
+            continue
+        lines.append(gdelt_line(**entry))
+        problem = _expected_problem(entry)
+        if problem is not None:
+            expected.append((n, problem))
+        elif _is_dyad(entry, "AFG", states):
+            dyads.add(lines[-1])  # identical lines are one event
+    head = [line for line in lines if line][:20]
+    assume(sum(line == "too\tfew" for line in head) * 2 < len(head))  # else the file is not GDELT 2.0 at all
+    path = write_gdelt(tmp_path_factory.mktemp("lines") / "e.export.CSV", lines)
+    ledger = Ledger("sqlite://", bundled=False)
+    try:
+        result = events.ingest(ledger, [path], fmt="gdelt2", target="AFG")
+    finally:
+        ledger.close()
+    assert list(result.problems) == [f"{path}:{n}: {message}" for n, message in expected]
+    assert (result.rows, result.malformed, result.matched) == (sum(1 for x in lines if x), len(expected), len(dyads))

@@ -52,7 +52,8 @@ def inputs(tmp_path_factory):
     small = [write_gdelt(folder / f"{'_' if n == 3 else ''}small-{n}.export.CSV", lines) for n, lines in enumerate([
         [gdelt_line(GLOBALEVENTID="31", SQLDATE="20240510"), "only\ttwo"],
         [],
-        [gdelt_line(**OTHER[0]), gdelt_line(GLOBALEVENTID="32", SQLDATE="20240511", EventCode="0x")],
+        [gdelt_line(**OTHER[0]), gdelt_line(GLOBALEVENTID="32", SQLDATE="20240511", EventCode="0x"),
+         gdelt_line(GLOBALEVENTID="1234567890123456789")],  # 19 digits: past a 64-bit integer
         [gdelt_line(GLOBALEVENTID="33", SQLDATE="20240512"), "", gdelt_line(GLOBALEVENTID="34", QuadClass="9")]])]
     zipped = folder / "small-4.export.CSV.gz"  # gzipped beside plain files, in the same scan
     zipped.write_bytes(gzip.compress((gdelt_line(GLOBALEVENTID="35", SQLDATE="20240513") + "\nx\ty\n").encode()))
@@ -93,13 +94,14 @@ def test_duckdb_and_spark_give_identical_results(spark_session, inputs, tmp_path
         else:
             assert a == b
     monthly, _, stored, reports, *_ = duck
-    assert [r[:4] for r in reports] == [(16, 7, 7, 7), (6, 2, 2, 3), (5, 3, 3, 2), (8, 3, 3, 4), (5, 3, 3, 1)]
+    assert [r[:4] for r in reports] == [(16, 7, 7, 7), (6, 2, 2, 3), (5, 3, 3, 2), (9, 3, 3, 5), (5, 3, 3, 1)]
     assert set(monthly["dataset"]) == {"gdelt2", "icews", "polecat"} and len(stored) == 18
     assert reports[0][4][-1].endswith(":17: encoding: not valid UTF-8")
-    assert [f[1:] for f in reports[3][5]] == [(2, 1, 1), (0, 0, 0), (2, 0, 1), (2, 1, 1), (2, 1, 1)]
+    assert [f[1:] for f in reports[3][5]] == [(2, 1, 1), (0, 0, 0), (3, 0, 2), (2, 1, 1), (2, 1, 1)]
     assert [p.rsplit("/", 1)[1] for p in reports[3][4]] == [
         "small-0.export.CSV:2: columns: expected 61 tab-separated fields, found 2",
         "small-2.export.CSV:2: EventCode: bad CAMEO event code '0x'",
+        "small-2.export.CSV:3: GLOBALEVENTID: expected 1 to 18 digits, found '1234567890123456789'",
         "_small-3.export.CSV:3: QuadClass: expected 1 to 4, found '9'",
         "small-4.export.CSV.gz:2: columns: expected 61 tab-separated fields, found 2"]
 

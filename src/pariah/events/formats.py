@@ -354,7 +354,8 @@ def _marked(text):
 
 
 def _digits(text, marked):
-    """Whether ``text`` is one or more ASCII digits (leading zeros allowed); ``marked``: ``_marked(text)``.
+    """Whether ``text`` is 1 to 18 ASCII digits (leading zeros allowed; more would not fit a 64-bit
+    integer behind the ``1``); ``marked``: ``_marked(text)``.
 
     A number read back as text must give the same text: engines' casts also take
     signs, blanks, ``_`` separators or ``0x`` prefixes, and these do not survive
@@ -533,7 +534,7 @@ def _normalize_gdelt(t, layout: Layout):
     event_id = s["GLOBALEVENTID"]
     problem = ibis.coalesce(t["_structural"], _problem(
         (_bad(_digits(event_id, parsed["event_id"])),
-         ibis.literal("GLOBALEVENTID: expected digits, found '") + event_id + "'"),
+         ibis.literal("GLOBALEVENTID: expected 1 to 18 digits, found '") + event_id + "'"),
         (_bad(_date_ok(s["SQLDATE"], True, parsed["date"])),
          ibis.literal("SQLDATE: bad date '") + s["SQLDATE"] + "', expected YYYYMMDD"),
         *_cameo_checks(s["EventCode"], s["EventRootCode"], s["GoldsteinScale"], parsed, "EventCode",
@@ -561,7 +562,7 @@ def _normalize_icews(t, countries: dict[str, str]):
     root = code.substr(0, 2)
     event_id = s["Event ID"]
     problem = ibis.coalesce(t["_structural"], _problem(
-        (_bad(_digits(event_id, parsed["event_id"])), ibis.literal("Event ID: expected digits, found '") + event_id + "'"),
+        (_bad(_digits(event_id, parsed["event_id"])), ibis.literal("Event ID: expected 1 to 18 digits, found '") + event_id + "'"),
         (_bad(_date_ok(s["Event Date"], False, parsed["date"])),
          ibis.literal("Event Date: bad date '") + s["Event Date"] + "', expected YYYY-MM-DD"),
         *_cameo_checks(code, root, s["Intensity"], parsed, "CAMEO Code", None, "Intensity"),
