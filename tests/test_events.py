@@ -953,18 +953,19 @@ QUAD_VALUES = ["1", "2", "3", "4", "0", "5", "", "x"]
 ACTORS = ["AFG", "PAK", "CHN", "EUR", "", "TAL", "AFGGOV"]
 
 
+def _digits(text: str, most: int) -> bool:
+    return 0 < len(text) <= most and all(c in "0123456789" for c in text)
+
+
 def _expected_problem(f: dict) -> str | None:
     """What pariah should say of a GDELT line, by rules written out here independently of its expressions."""
-    def digits(text):
-        return text != "" and all(c in "0123456789" for c in text)
-
     root, code = f["EventRootCode"], f["EventCode"]
     checks = [
-        (digits(f["GLOBALEVENTID"]) and len(f["GLOBALEVENTID"]) <= 18,
+        (_digits(f["GLOBALEVENTID"], 18),
          f"GLOBALEVENTID: expected 1 to 18 digits, found '{f['GLOBALEVENTID']}'"),
         (COMPACT_DATES[f["SQLDATE"]], f"SQLDATE: bad date '{f['SQLDATE']}', expected YYYYMMDD"),
         (root in formats.CAMEO_ROOTS, f"EventRootCode: bad CAMEO root code '{root}'"),
-        (2 <= len(code) <= 4 and digits(code) and code.startswith(root), f"EventCode: bad CAMEO event code '{code}'"),
+        (len(code) >= 2 and _digits(code, 4) and code.startswith(root), f"EventCode: bad CAMEO event code '{code}'"),
         (SCORE_OK[f["GoldsteinScale"]],
          f"GoldsteinScale: expected a score from -10 to 10, found '{f['GoldsteinScale']}'"),
         (f["QuadClass"] in ("1", "2", "3", "4"), f"QuadClass: expected 1 to 4, found '{f['QuadClass']}'"),
@@ -1017,10 +1018,61 @@ def test_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, en
     head = [line for line in lines if line][:20]
     assume(sum(line == "too\tfew" for line in head) * 2 < len(head))  # else the file is not GDELT 2.0 at all
     path = write_gdelt(tmp_path_factory.mktemp("lines") / "e.export.CSV", lines)
+    _assert_read_as_expected(path, "gdelt2", lines, expected, dyads)
+
+
+def _assert_read_as_expected(path: Path, fmt: str, lines: list[str], expected: list[tuple[int, str]], dyads: set):
+    """Ingest ``path`` alone into a fresh ledger: its problems, rows, malformed lines and dyads are as expected."""
     ledger = Ledger("sqlite://", bundled=False)
     try:
-        result = events.ingest(ledger, [path], fmt="gdelt2", target="AFG")
+        result = events.ingest(ledger, [path], fmt=fmt, target="AFG")
     finally:
         ledger.close()
     assert list(result.problems) == [f"{path}:{n}: {message}" for n, message in expected]
-    assert (result.rows, result.malformed, result.matched) == (sum(1 for x in lines if x), len(expected), len(dyads))
+    data = lines[1:] if fmt == "icews" else lines  # past the header
+    assert (result.rows, result.malformed, result.matched) == (sum(1 for x in data if x), len(expected), len(dyads))
+
+
+ICEWS_COUNTRY = {"Afghanistan": "AFG", "Pakistan": "PAK", "China": "CHN"}  # the rest name no state
+
+
+_icews_fields = st.fixed_dictionaries({
+    "Event ID": st.sampled_from(ID_VALUES), "Event Date": st.sampled_from(sorted(ISO_DATES)),
+    "CAMEO Code": st.sampled_from(CODE_VALUES), "Intensity": st.sampled_from(sorted(SCORE_OK)),
+    "Source Country": st.sampled_from([*ICEWS_COUNTRY, "International", "", "None"]),
+    "Target Country": st.sampled_from([*ICEWS_COUNTRY, "International", "", "None"]),
+})
+_icews_sound = _icews_fields.map(lambda f: {**f, "Event ID": "9", "Event Date": "2024-11-30", "CAMEO Code": "042",
+                                            "Intensity": "1.9"})
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=st.lists(st.one_of(_icews_sound, _icews_sound, _icews_fields, st.just(""), st.just("a\tb")),
+                        max_size=30))
+def test_icews_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, entries):
+    lines, expected, dyads = ["\t".join(formats.ICEWS_COLUMNS)], [], set()
+    for n, entry in enumerate(entries, start=2):  # line 1 is the header
+        if isinstance(entry, str):
+            lines.append(entry)
+            if entry:
+                expected.append((n, "columns: expected 20 tab-separated fields, found 2"))
+            continue
+        record = {**dict.fromkeys(formats.ICEWS_COLUMNS, ""), **entry, "Story ID": "1"}
+        lines.append("\t".join(record[c] for c in formats.ICEWS_COLUMNS))
+        event_id, date, code = entry["Event ID"], entry["Event Date"], entry["CAMEO Code"]
+        checks = [
+            (_digits(event_id, 18), f"Event ID: expected 1 to 18 digits, found '{event_id}'"),
+            (ISO_DATES[date], f"Event Date: bad date '{date}', expected YYYY-MM-DD"),
+            (len(code) >= 2 and _digits(code, 4) and code[:2] in formats.CAMEO_ROOTS,
+             f"CAMEO Code: bad CAMEO event code '{code}'"),
+            (SCORE_OK[entry["Intensity"]], f"Intensity: expected a score from -10 to 10, found '{entry['Intensity']}'"),
+        ]
+        problem = next((message for ok, message in checks if not ok), None)
+        source, target = (ICEWS_COUNTRY.get(entry[c], "") for c in ("Source Country", "Target Country"))
+        if problem is not None:
+            expected.append((n, problem))
+        elif (source == "AFG") != (target == "AFG") and {source, target} - {"AFG", ""}:
+            dyads.add(lines[-1])
+    path = tmp_path_factory.mktemp("icews") / "events.2024.tab"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _assert_read_as_expected(path, "icews", lines, expected, dyads)
