@@ -359,6 +359,22 @@ def test_a_byte_order_mark_opening_a_file_is_not_data(ledger, tmp_path):
     assert events.ingest(ledger, [plover], fmt="polecat", target="AFG").matched == 3
 
 
+def bom_before_a_blank_line(folder: Path) -> Path:
+    """A GDELT 2.0 file whose first line holds only a byte order mark, then one sound line and one bad date."""
+    path = write_gdelt(folder / "bom-blank.export.CSV", ["", gdelt_line(**GOOD[0]), gdelt_line(SQLDATE="20240230")])
+    path.write_bytes(formats.BOM + path.read_bytes())
+    return path
+
+
+def test_a_byte_order_mark_alone_on_the_first_line_is_a_blank_line(ledger, tmp_path):
+    # Before, the first line counted as one field (the file was refused as not GDELT 2.0 when few lines followed)
+    # and was not counted among the blank lines (every later line number was one short).
+    path = bom_before_a_blank_line(tmp_path)
+    result = events.ingest(ledger, [path], fmt="gdelt2", target="AFG")
+    assert (result.rows, result.matched, list(result.problems)) == (
+        2, 1, [f"{path}:3: SQLDATE: bad date '20240230', expected YYYYMMDD"])
+
+
 def test_files_of_one_shape_are_compiled_once_and_reported_each_on_its_own(ledger, tmp_path, monkeypatch):
     import ibis
 
@@ -997,8 +1013,9 @@ _entries = st.lists(st.one_of(_sound, _sound, _line_fields, st.just(""), st.just
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(entries=_entries)
-def test_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, entries):
+@given(entries=_entries, newline=st.sampled_from(["\n", "\r\n"]), bom=st.booleans(), packed=st.sampled_from(["", ".gz", ".zip"]))
+def test_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, entries, newline, bom, packed):
+    """Lines of every kind, written with either line ending, a byte order mark or not, plain, gzipped or zipped."""
     from pariah import reference
 
     states = set(reference.state_codes())
@@ -1017,7 +1034,15 @@ def test_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, en
             dyads.add(lines[-1])  # identical lines are one event
     head = [line for line in lines if line][:20]
     assume(sum(line == "too\tfew" for line in head) * 2 < len(head))  # else the file is not GDELT 2.0 at all
-    path = write_gdelt(tmp_path_factory.mktemp("lines") / "e.export.CSV", lines)
+    data = ("\ufeff" if bom else "").encode() + (newline.join(lines) + newline).encode("utf-8")
+    path = tmp_path_factory.mktemp("lines") / f"e.export.CSV{packed}"
+    if packed == ".gz":
+        path.write_bytes(gzip.compress(data))
+    elif packed == ".zip":
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("e.export.CSV", data)
+    else:
+        path.write_bytes(data)
     _assert_read_as_expected(path, "gdelt2", lines, expected, dyads)
 
 
@@ -1048,8 +1073,8 @@ _icews_sound = _icews_fields.map(lambda f: {**f, "Event ID": "9", "Event Date": 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(entries=st.lists(st.one_of(_icews_sound, _icews_sound, _icews_fields, st.just(""), st.just("a\tb")),
-                        max_size=30))
-def test_icews_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, entries):
+                        max_size=30), newline=st.sampled_from(["\n", "\r\n"]), bom=st.booleans())
+def test_icews_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, entries, newline, bom):
     lines, expected, dyads = ["\t".join(formats.ICEWS_COLUMNS)], [], set()
     for n, entry in enumerate(entries, start=2):  # line 1 is the header
         if isinstance(entry, str):
@@ -1074,5 +1099,5 @@ def test_icews_checks_and_dyads_agree_with_an_independent_reading(tmp_path_facto
         elif (source == "AFG") != (target == "AFG") and {source, target} - {"AFG", ""}:
             dyads.add(lines[-1])
     path = tmp_path_factory.mktemp("icews") / "events.2024.tab"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_bytes((formats.BOM if bom else b"") + (newline.join(lines) + newline).encode("utf-8"))
     _assert_read_as_expected(path, "icews", lines, expected, dyads)

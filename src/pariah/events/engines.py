@@ -48,7 +48,7 @@ from pathlib import Path
 import pandas as pd
 
 from pariah.events.errors import EngineUnavailable, EventFormatError
-from pariah.events.formats import Layout
+from pariah.events.formats import BOM, Layout
 
 ENGINES = ("duckdb", "spark")
 DEFAULT_MEMORY_LIMIT = "1GB"
@@ -275,19 +275,26 @@ def _sql_text(value: str) -> str:
 
 
 def _blank_lines(path: Path) -> list[int]:
-    """Line numbers of empty lines, which DuckDB's reader skips. Read only when a row needs its line number."""
+    """Line numbers of empty lines, which DuckDB's reader skips (the first line is empty when it holds only a
+    byte order mark). Read only when a row needs its line number."""
+    def blank(lines):
+        return [n for n, line in enumerate(lines, start=1)
+                if (line.removeprefix(BOM) if n == 1 else line) in (b"\n", b"\r\n")]
+
     if path.suffix.lower() == ".gz":
         import gzip
 
         with gzip.open(path, "rb") as f:
-            return [n for n, line in enumerate(f, start=1) if line in (b"\n", b"\r\n")]
+            return blank(f)
     if path.stat().st_size == 0:
         return []
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        if data[:1] not in (b"\n", b"\r") and data.find(b"\n\n") < 0 and data.find(b"\n\r\n") < 0:
+        start = len(BOM) if data[:len(BOM)] == BOM else 0
+        if (data[start:start + 1] not in (b"\n", b"\r") and data.find(b"\n\n") < 0
+                and data.find(b"\n\r\n") < 0):
             return []
         f.seek(0)
-        return [n for n, line in enumerate(f, start=1) if line in (b"\n", b"\r\n")]
+        return blank(f)
 
 
 #: Spark's own logging: errors only (its warnings about local host names and native libraries are noise here).

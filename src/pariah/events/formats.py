@@ -98,9 +98,13 @@ BOM = b"\xef\xbb\xbf"
 
 
 def _first_lines(path: Path, n: int = 20) -> list[bytes]:
+    """A file's first ``n`` lines, with their line ends, less a byte order mark at the start."""
     opener = gzip.open if path.suffix.lower() == ".gz" else open
     with opener(path, "rb") as f:
-        return [line for line in (f.readline(1 << 20) for _ in range(n)) if line]
+        lines = [line for line in (f.readline(1 << 20) for _ in range(n)) if line]
+    if lines:
+        lines[0] = lines[0].removeprefix(BOM)
+    return lines
 
 
 def _unpack(path: Path, name: str, tmpdir: Path) -> list[tuple[str, Path]]:
@@ -183,7 +187,7 @@ def _open(fmt: str, name: str, path: Path) -> Layout:
         head = _first_lines(path)
     except (OSError, EOFError, zlib.error) as e:
         raise EventFormatError(f"{name}: cannot read: {e}") from None
-    first = head[0].removeprefix(BOM) if head else b""
+    first = head[0] if head else b""
     newline = "\r\n" if first.endswith(b"\r\n") else "\n"
     text = first.rstrip(b"\r\n").decode("utf-8", errors="replace")
     if fmt in ("gdelt1", "gdelt2"):
