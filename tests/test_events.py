@@ -1012,50 +1012,67 @@ _sound = _line_fields.map(lambda f: {**f, "GLOBALEVENTID": "1" + "".join(c for c
 _entries = st.lists(st.one_of(_sound, _sound, _line_fields, st.just(""), st.just("too\tfew")), min_size=1, max_size=40)
 
 
+gdelt_file = st.tuples(_entries, st.sampled_from(["\n", "\r\n"]), st.booleans(), st.sampled_from(["", ".gz", ".zip"]))
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(entries=_entries, newline=st.sampled_from(["\n", "\r\n"]), bom=st.booleans(), packed=st.sampled_from(["", ".gz", ".zip"]))
-def test_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, entries, newline, bom, packed):
-    """Lines of every kind, written with either line ending, a byte order mark or not, plain, gzipped or zipped."""
+@given(files=st.lists(gdelt_file, min_size=1, max_size=3))
+def test_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, files):
+    """Files of lines of every kind, read in one ingest (files of one shape in one scan), each written with
+    either line ending, a byte order mark or not, plain, gzipped or zipped."""
+    assert_read_as_expected("gdelt2", write_gdelt_files(tmp_path_factory.mktemp("lines"), files))
+
+
+def write_gdelt_files(folder: Path, files) -> list[tuple[Path, list[str], list[tuple[int, str]], set]]:
+    """Files drawn by ``_file`` written out, each with the problems and dyads an independent reading expects."""
     from pariah import reference
 
     states = set(reference.state_codes())
-    lines, expected, dyads = [], [], set()
-    for n, entry in enumerate(entries, start=1):
-        if isinstance(entry, str):
-            lines.append(entry)
-            if entry:
-                expected.append((n, "columns: expected 61 tab-separated fields, found 2"))
-            continue
-        lines.append(gdelt_line(**entry))
-        problem = _expected_problem(entry)
-        if problem is not None:
-            expected.append((n, problem))
-        elif _is_dyad(entry, "AFG", states):
-            dyads.add(lines[-1])  # identical lines are one event
-    head = [line for line in lines if line][:20]
-    assume(sum(line == "too\tfew" for line in head) * 2 < len(head))  # else the file is not GDELT 2.0 at all
-    data = ("\ufeff" if bom else "").encode() + (newline.join(lines) + newline).encode("utf-8")
-    path = tmp_path_factory.mktemp("lines") / f"e.export.CSV{packed}"
-    if packed == ".gz":
-        path.write_bytes(gzip.compress(data))
-    elif packed == ".zip":
-        with zipfile.ZipFile(path, "w") as archive:
-            archive.writestr("e.export.CSV", data)
-    else:
-        path.write_bytes(data)
-    _assert_read_as_expected(path, "gdelt2", lines, expected, dyads)
+    read = []
+    for k, (entries, newline, bom, packed) in enumerate(files):
+        lines, expected, dyads = [], [], set()
+        for n, entry in enumerate(entries, start=1):
+            if isinstance(entry, str):
+                lines.append(entry)
+                if entry:
+                    expected.append((n, "columns: expected 61 tab-separated fields, found 2"))
+                continue
+            lines.append(gdelt_line(**entry))
+            problem = _expected_problem(entry)
+            if problem is not None:
+                expected.append((n, problem))
+            elif _is_dyad(entry, "AFG", states):
+                dyads.add(lines[-1])  # identical lines of a file are one event
+        head = [line for line in lines if line][:20]
+        assume(sum(line == "too\tfew" for line in head) * 2 < len(head))  # else the file is not GDELT 2.0 at all
+        data = (formats.BOM if bom else b"") + (newline.join(lines) + newline).encode("utf-8")
+        path = folder / f"{k}.export.CSV{packed}"
+        if packed == ".gz":
+            path.write_bytes(gzip.compress(data))
+        elif packed == ".zip":
+            with zipfile.ZipFile(path, "w") as archive:
+                archive.writestr(f"{k}.export.CSV", data)
+        else:
+            path.write_bytes(data)
+        read.append((path, lines, expected, dyads))
+    return read
 
 
-def _assert_read_as_expected(path: Path, fmt: str, lines: list[str], expected: list[tuple[int, str]], dyads: set):
-    """Ingest ``path`` alone into a fresh ledger: its problems, rows, malformed lines and dyads are as expected."""
+def assert_read_as_expected(fmt: str, files: list[tuple[Path, list[str], list[tuple[int, str]], set]],
+                            engine: str = "duckdb"):
+    """Ingest ``files`` (path, lines, expected problems, dyads) into a fresh ledger: the problems, rows, malformed
+    lines and dyads of each are as expected."""
     ledger = Ledger("sqlite://", bundled=False)
     try:
-        result = events.ingest(ledger, [path], fmt=fmt, target="AFG")
+        result = events.ingest(ledger, [path for path, *_ in files], fmt=fmt, target="AFG", engine=engine,
+                               spark_master="local[2]" if engine == "spark" else None)
     finally:
         ledger.close()
-    assert list(result.problems) == [f"{path}:{n}: {message}" for n, message in expected]
-    data = lines[1:] if fmt == "icews" else lines  # past the header
-    assert (result.rows, result.malformed, result.matched) == (sum(1 for x in data if x), len(expected), len(dyads))
+    assert list(result.problems) == [f"{path}:{n}: {message}" for path, _, expected, _ in files
+                                     for n, message in expected]
+    data = [line for _, lines, *_ in files for line in (lines[1:] if fmt == "icews" else lines)]  # past a header
+    assert (result.rows, result.malformed, result.matched) == (
+        sum(1 for x in data if x), sum(len(e) for *_, e, _ in files), sum(len(d) for *_, d in files))
 
 
 ICEWS_COUNTRY = {"Afghanistan": "AFG", "Pakistan": "PAK", "China": "CHN"}  # the rest name no state
@@ -1100,4 +1117,4 @@ def test_icews_checks_and_dyads_agree_with_an_independent_reading(tmp_path_facto
             dyads.add(lines[-1])
     path = tmp_path_factory.mktemp("icews") / "events.2024.tab"
     path.write_bytes((formats.BOM if bom else b"") + (newline.join(lines) + newline).encode("utf-8"))
-    _assert_read_as_expected(path, "icews", lines, expected, dyads)
+    assert_read_as_expected("icews", [(path, lines, expected, dyads)])

@@ -20,8 +20,10 @@ from conftest import CASE_YAML  # noqa: E402
 from pariah import case as case_module  # noqa: E402
 from pariah import events  # noqa: E402
 from pariah.ledger import Ledger  # noqa: E402
-from test_events import (GOOD, OTHER, gdelt_line, write_gdelt, write_icews, write_plover_jsonl,  # noqa: E402
-                         write_polecat)
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from test_events import (GOOD, OTHER, assert_read_as_expected, gdelt_file, gdelt_line, write_gdelt,  # noqa: E402
+                         write_gdelt_files, write_icews, write_plover_jsonl, write_polecat)
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +120,13 @@ def test_a_byte_order_mark_alone_on_the_first_line_on_both_engines(spark_session
         found.append((result.rows, result.matched, result.problems))
         ledger.close()
     assert found[0] == found[1] == (2, 1, (f"{path}:3: SQLDATE: bad date '20240230', expected YYYYMMDD",))
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=st.lists(gdelt_file, min_size=1, max_size=3))
+def test_spark_reads_lines_as_an_independent_reading_does(spark_session, tmp_path_factory, files):
+    # The DuckDB engine meets the same reading in test_events.
+    assert_read_as_expected("gdelt2", write_gdelt_files(tmp_path_factory.mktemp("lines"), files), engine="spark")
 
 
 def test_date_checks_agree_on_both_engines(spark_session):
