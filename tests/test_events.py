@@ -375,6 +375,25 @@ def test_a_byte_order_mark_alone_on_the_first_line_is_a_blank_line(ledger, tmp_p
         2, 1, [f"{path}:3: SQLDATE: bad date '20240230', expected YYYYMMDD"])
 
 
+def bad_byte_early(folder: Path) -> Path:
+    """A GDELT 2.0 file whose first line has a byte that is not UTF-8 in Actor1Code and a bad date, then a sound
+    line and a line with a bad date: problems at lines 1 (encoding) and 3."""
+    lines = [gdelt_line(GLOBALEVENTID="2", Actor1Code="PAK\udcff", SQLDATE=""), gdelt_line(**GOOD[0]),
+             gdelt_line(SQLDATE="")]
+    path = folder / "bad-byte.export.CSV"
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
+    return path
+
+
+def test_a_line_set_aside_for_its_encoding_is_numbered_once(ledger, tmp_path):
+    # Before, the pass that numbers malformed rows read fewer columns than the scan, so DuckDB took in the first
+    # line (its bad byte is in a column no check reads): it was reported twice, and the third line as the fourth.
+    path = bad_byte_early(tmp_path)
+    result = events.ingest(ledger, [path], fmt="gdelt2", target="AFG")
+    assert (result.rows, result.matched, result.malformed, list(result.problems)) == (
+        3, 1, 2, [f"{path}:1: encoding: not valid UTF-8", f"{path}:3: SQLDATE: bad date '', expected YYYYMMDD"])
+
+
 def test_files_of_one_shape_are_compiled_once_and_reported_each_on_its_own(ledger, tmp_path, monkeypatch):
     import ibis
 
@@ -1009,7 +1028,13 @@ _sound = _line_fields.map(lambda f: {**f, "GLOBALEVENTID": "1" + "".join(c for c
                                                                              and c.isascii())[:5],
                                      "SQLDATE": "20240305", "EventRootCode": "04", "EventCode": "042",
                                      "GoldsteinScale": "1.9", "QuadClass": "1"})
-_entries = st.lists(st.one_of(_sound, _sound, _line_fields, st.just(""), st.just("too\tfew")), min_size=1, max_size=40)
+# A byte that is not UTF-8 (written through "surrogateescape") in any one field: a malformed line when pariah
+# reads that field, no matter otherwise.
+_bad_byte = st.tuples(st.one_of(_sound, _line_fields), st.sampled_from(codes.gdelt_columns(2))).map(
+    lambda drawn: {**drawn[0], drawn[1]: drawn[0].get(drawn[1], "") + "\udcff"})
+_entries = st.lists(st.one_of(_sound, _sound, _line_fields, _bad_byte, st.just(""), st.just("too\tfew")),
+                    min_size=1, max_size=40)
+_USED = [codes.gdelt_columns(2).index(c) for c in formats.GDELT_USED]
 
 
 gdelt_file = st.tuples(_entries, st.sampled_from(["\n", "\r\n"]), st.booleans(), st.sampled_from(["", ".gz", ".zip"]))
@@ -1038,14 +1063,18 @@ def write_gdelt_files(folder: Path, files) -> list[tuple[Path, list[str], list[t
                     expected.append((n, "columns: expected 61 tab-separated fields, found 2"))
                 continue
             lines.append(gdelt_line(**entry))
-            problem = _expected_problem(entry)
+            fields = lines[-1].split("\t")
+            if any("\udcff" in fields[i] for i in _USED):
+                problem = "encoding: not valid UTF-8"
+            else:
+                problem = _expected_problem(entry)
             if problem is not None:
                 expected.append((n, problem))
             elif _is_dyad(entry, "AFG", states):
-                dyads.add(lines[-1])  # identical lines of a file are one event
-        head = [line for line in lines if line][:20]
+                dyads.add(tuple(fields[i] for i in _USED))  # lines of a file that pariah reads alike are one event
+        head = [line for line in lines[:20] if line]  # what pariah reads to tell the format
         assume(sum(line == "too\tfew" for line in head) * 2 < len(head))  # else the file is not GDELT 2.0 at all
-        data = (formats.BOM if bom else b"") + (newline.join(lines) + newline).encode("utf-8")
+        data = (formats.BOM if bom else b"") + (newline.join(lines) + newline).encode("utf-8", "surrogateescape")
         path = folder / f"{k}.export.CSV{packed}"
         if packed == ".gz":
             path.write_bytes(gzip.compress(data))

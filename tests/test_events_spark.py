@@ -108,18 +108,32 @@ def test_duckdb_and_spark_give_identical_results(spark_session, inputs, tmp_path
         "small-4.export.CSV.gz:2: columns: expected 61 tab-separated fields, found 2"]
 
 
-def test_a_byte_order_mark_alone_on_the_first_line_on_both_engines(spark_session, tmp_path):
-    from test_events import bom_before_a_blank_line
-
-    path = bom_before_a_blank_line(tmp_path)
+def _both_engines(path, tmp_path) -> list[tuple]:
     found = []
     for engine in ("duckdb", "spark"):
         ledger = _ledger(tmp_path / f"{engine}.sqlite")
         result = events.ingest(ledger, [path], fmt="gdelt2", target="AFG", engine=engine,
                                spark_master="local[2]" if engine == "spark" else None)
-        found.append((result.rows, result.matched, result.problems))
+        found.append((result.rows, result.matched, result.malformed, result.problems))
         ledger.close()
-    assert found[0] == found[1] == (2, 1, (f"{path}:3: SQLDATE: bad date '20240230', expected YYYYMMDD",))
+    return found
+
+
+def test_a_byte_order_mark_alone_on_the_first_line_on_both_engines(spark_session, tmp_path):
+    from test_events import bom_before_a_blank_line
+
+    path = bom_before_a_blank_line(tmp_path)
+    duck, spark = _both_engines(path, tmp_path)
+    assert duck == spark == (2, 1, 1, (f"{path}:3: SQLDATE: bad date '20240230', expected YYYYMMDD",))
+
+
+def test_a_line_set_aside_for_its_encoding_on_both_engines(spark_session, tmp_path):
+    from test_events import bad_byte_early
+
+    path = bad_byte_early(tmp_path)
+    duck, spark = _both_engines(path, tmp_path)
+    assert duck == spark == (3, 1, 2, (f"{path}:1: encoding: not valid UTF-8",
+                                       f"{path}:3: SQLDATE: bad date '', expected YYYYMMDD"))
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -70,9 +70,16 @@ def select(norm, target: str, states, finish):
 
 
 def malformed(norm):
-    """The malformed rows of a file, in file order: ``_row`` (its position) and ``problem``."""
+    """The malformed rows of a file, in file order: ``_row`` (its position), ``problem`` and the row's fields.
+
+    The fields are selected so that this pass reads the columns ``select`` reads: DuckDB's
+    reader checks the encoding of the columns a query reads, and sets aside the lines
+    that fail. Reading fewer would take in a line the scan set aside (a byte that is not
+    UTF-8 in a column no check reads), and number every later row one too far.
+    """
     bad = norm.filter(norm.problem.notnull())
-    return bad.select("_row", "problem").order_by("_row")
+    content = [c for c in norm.columns if c not in ("_row", "_file", "problem")]
+    return bad.select("_row", "problem", *content).order_by("_row")
 
 
 def monthly(dyads):
