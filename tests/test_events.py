@@ -359,6 +359,21 @@ def test_a_byte_order_mark_opening_a_file_is_not_data(ledger, tmp_path):
     assert events.ingest(ledger, [plover], fmt="polecat", target="AFG").matched == 3
 
 
+def stray_tabs(folder: Path) -> Path:
+    """A GDELT 2.0 file whose lines end with a stray tab, the last with a surplus field (line 3, malformed)."""
+    return write_gdelt(folder / "tabbed.export.CSV", [gdelt_line(**GOOD[0]) + "\t", gdelt_line(**GOOD[1]) + "\t",
+                                                      gdelt_line(**GOOD[2]) + "\tx"])
+
+
+def test_a_file_whose_lines_all_end_with_a_stray_tab(ledger, tmp_path):
+    # Before, its first lines were counted as 62 fields and the file refused as not GDELT 2.0, though the engines
+    # ignore empty fields at the end of a line.
+    path = stray_tabs(tmp_path)
+    result = events.ingest(ledger, [path], fmt="gdelt2", target="AFG")
+    assert (result.rows, result.matched, list(result.problems)) == (
+        3, 2, [f"{path}:3: columns: expected 61 tab-separated fields, found 62"])
+
+
 def bom_before_a_blank_line(folder: Path) -> Path:
     """A GDELT 2.0 file whose first line holds only a byte order mark, then one sound line and one bad date."""
     path = write_gdelt(folder / "bom-blank.export.CSV", ["", gdelt_line(**GOOD[0]), gdelt_line(SQLDATE="20240230")])
@@ -1032,7 +1047,10 @@ _sound = _line_fields.map(lambda f: {**f, "GLOBALEVENTID": "1" + "".join(c for c
 # reads that field, no matter otherwise.
 _bad_byte = st.tuples(st.one_of(_sound, _line_fields), st.sampled_from(codes.gdelt_columns(2))).map(
     lambda drawn: {**drawn[0], drawn[1]: drawn[0].get(drawn[1], "") + "\udcff"})
-_entries = st.lists(st.one_of(_sound, _sound, _line_fields, _bad_byte, st.just(""), st.just("too\tfew")),
+# Surplus fields at the end of a line: ignored when empty (stray tabs), a malformed line when not.
+_surplus = st.tuples(st.one_of(_sound, _line_fields, _bad_byte), st.sampled_from(["\t", "\t\t", "\tx", "\t\tx", "\tx\t"])).map(
+    lambda drawn: {**drawn[0], "_tail": drawn[1]})
+_entries = st.lists(st.one_of(_sound, _sound, _line_fields, _bad_byte, _surplus, st.just(""), st.just("too\tfew")),
                     min_size=1, max_size=40)
 _USED = [codes.gdelt_columns(2).index(c) for c in formats.GDELT_USED]
 
@@ -1062,9 +1080,12 @@ def write_gdelt_files(folder: Path, files) -> list[tuple[Path, list[str], list[t
                 if entry:
                     expected.append((n, "columns: expected 61 tab-separated fields, found 2"))
                 continue
-            lines.append(gdelt_line(**entry))
+            tail = entry.get("_tail", "")
+            lines.append(gdelt_line(**entry) + tail)
             fields = lines[-1].split("\t")
-            if any("\udcff" in fields[i] for i in _USED):
+            if tail.strip("\t"):
+                problem = f"columns: expected 61 tab-separated fields, found {len(fields)}"
+            elif any("\udcff" in fields[i] for i in _USED):
                 problem = "encoding: not valid UTF-8"
             else:
                 problem = _expected_problem(entry)
@@ -1072,8 +1093,9 @@ def write_gdelt_files(folder: Path, files) -> list[tuple[Path, list[str], list[t
                 expected.append((n, problem))
             elif _is_dyad(entry, "AFG", states):
                 dyads.add(tuple(fields[i] for i in _USED))  # lines of a file that pariah reads alike are one event
-        head = [line for line in lines[:20] if line]  # what pariah reads to tell the format
-        assume(sum(line == "too\tfew" for line in head) * 2 < len(head))  # else the file is not GDELT 2.0 at all
+        head = [line.split("\t") for line in lines[:20] if line]  # what pariah reads to tell the format
+        fit = sum(len(fields) == 61 or (len(fields) > 61 and not any(fields[61:])) for fields in head)
+        assume(fit * 2 > len(head))  # else the file is not GDELT 2.0 at all
         data = (formats.BOM if bom else b"") + (newline.join(lines) + newline).encode("utf-8", "surrogateescape")
         path = folder / f"{k}.export.CSV{packed}"
         if packed == ".gz":

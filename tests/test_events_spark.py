@@ -127,6 +127,14 @@ def test_a_byte_order_mark_alone_on_the_first_line_on_both_engines(spark_session
     assert duck == spark == (2, 1, 1, (f"{path}:3: SQLDATE: bad date '20240230', expected YYYYMMDD",))
 
 
+def test_stray_tabs_on_both_engines(spark_session, tmp_path):
+    from test_events import stray_tabs
+
+    path = stray_tabs(tmp_path)
+    duck, spark = _both_engines(path, tmp_path)
+    assert duck == spark == (3, 2, 1, (f"{path}:3: columns: expected 61 tab-separated fields, found 62",))
+
+
 def test_a_line_set_aside_for_its_encoding_on_both_engines(spark_session, tmp_path):
     from test_events import bad_byte_early
 

@@ -202,7 +202,7 @@ def _open(fmt: str, name: str, path: Path) -> Layout:
 def _gdelt(fmt: str, name: str, path: Path, head: list[bytes], newline: str) -> Layout:
     """The layout of a GDELT export, from the number of fields most of its first lines have."""
     expected = (57, 58) if fmt == "gdelt1" else (61,)
-    counts = collections.Counter(line.count(b"\t") + 1 for line in head if line)
+    counts = collections.Counter(_field_count(line, expected[-1]) for line in head if line)
     found = counts.most_common(1)[0][0] if counts else expected[-1]
     if found not in expected:
         hint = _FIELD_HINT.get(found)
@@ -214,6 +214,13 @@ def _gdelt(fmt: str, name: str, path: Path, head: list[bytes], newline: str) -> 
     columns = codes.gdelt_columns(1 if fmt == "gdelt1" else 2)[:found]
     used = tuple(c for c in GDELT_USED if c in columns)
     return Layout(fmt, name, path, columns, used, header=False, newline=newline)
+
+
+def _field_count(line: bytes, most: int) -> int:
+    """How many tab-separated fields ``line`` has; empty fields past the ``most`` expected (stray tabs at the end
+    of a line, which the engines ignore too) are not counted."""
+    fields = line.split(b"\t")
+    return most if len(fields) > most and not any(fields[most:]) else len(fields)
 
 
 def _header(first: str) -> tuple[str, ...]:
