@@ -128,7 +128,7 @@ def write_icews(path: Path, rows=ICEWS_ROWS, extra_lines=("only\tthree\tfields",
                        "Target Country": tgt_country, "Story ID": f"9{event_id}", "Publisher": "Xinhua"})
         lines.append("\t".join(record[c] for c in formats.ICEWS_COLUMNS))
     lines += list(extra_lines)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
     return path
 
 
@@ -407,6 +407,21 @@ def test_a_line_set_aside_for_its_encoding_is_numbered_once(ledger, tmp_path):
     result = events.ingest(ledger, [path], fmt="gdelt2", target="AFG")
     assert (result.rows, result.matched, result.malformed, list(result.problems)) == (
         3, 1, 2, [f"{path}:1: encoding: not valid UTF-8", f"{path}:3: SQLDATE: bad date '', expected YYYYMMDD"])
+
+
+def bad_byte_in_a_country_name(folder: Path) -> Path:
+    """An ICEWS file of one line whose source country has a byte that is not UTF-8 (a malformed line at line 2)."""
+    return write_icews(folder / "events.bad.tab", [("9", "2024-03-05", "x", "Afghanistan\udcff", "042", "1.9", "y",
+                                                     "International")], extra_lines=())
+
+
+def test_a_bad_byte_in_a_country_name_no_other_line_resolves(ledger, tmp_path):
+    # Before, with no country name to resolve, DuckDB's scan did not read the country columns: the line, set aside
+    # when the names were gathered, was also read as a row (2 rows from a file of one line).
+    path = bad_byte_in_a_country_name(tmp_path)
+    result = events.ingest(ledger, [path], fmt="icews", target="AFG")
+    assert (result.rows, result.matched, result.malformed, list(result.problems)) == (
+        1, 0, 1, [f"{path}:2: encoding: not valid UTF-8"])
 
 
 def test_files_of_one_shape_are_compiled_once_and_reported_each_on_its_own(ledger, tmp_path, monkeypatch):
@@ -1137,10 +1152,27 @@ _icews_fields = st.fixed_dictionaries({
 })
 _icews_sound = _icews_fields.map(lambda f: {**f, "Event ID": "9", "Event Date": "2024-11-30", "CAMEO Code": "042",
                                             "Intensity": "1.9"})
+_icews_odd = st.tuples(st.one_of(_icews_sound, _icews_fields), st.sampled_from(formats.ICEWS_COLUMNS),
+                       st.sampled_from(["", "\t", "\t\t", "\tx"])).map(
+    lambda drawn: {**drawn[0], drawn[1]: drawn[0].get(drawn[1], "") + "\udcff", "_tail": drawn[2]})
+_ICEWS_READ = [formats.ICEWS_COLUMNS.index(c) for c in formats.ICEWS_USED]
+
+
+def _expected_icews_problem(entry: dict) -> str | None:
+    event_id, date, code, score = entry["Event ID"], entry["Event Date"], entry["CAMEO Code"], entry["Intensity"]
+    checks = [
+        (_digits(event_id, 18), f"Event ID: expected 1 to 18 digits, found '{event_id}'"),
+        (ISO_DATES[date], f"Event Date: bad date '{date}', expected YYYY-MM-DD"),
+        (len(code) >= 2 and _digits(code, 4) and code[:2] in formats.CAMEO_ROOTS,
+         f"CAMEO Code: bad CAMEO event code '{code}'"),
+        (SCORE_OK[score], f"Intensity: expected a score from -10 to 10, found '{score}'"),
+    ]
+    return next((message for ok, message in checks if not ok), None)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(entries=st.lists(st.one_of(_icews_sound, _icews_sound, _icews_fields, st.just(""), st.just("a\tb")),
+@given(entries=st.lists(st.one_of(_icews_sound, _icews_sound, _icews_fields, _icews_odd, st.just(""),
+                                  st.just("a\tb")),
                         max_size=30), newline=st.sampled_from(["\n", "\r\n"]), bom=st.booleans())
 def test_icews_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, entries, newline, bom):
     lines, expected, dyads = ["\t".join(formats.ICEWS_COLUMNS)], [], set()
@@ -1150,22 +1182,21 @@ def test_icews_checks_and_dyads_agree_with_an_independent_reading(tmp_path_facto
             if entry:
                 expected.append((n, "columns: expected 20 tab-separated fields, found 2"))
             continue
-        record = {**dict.fromkeys(formats.ICEWS_COLUMNS, ""), **entry, "Story ID": "1"}
-        lines.append("\t".join(record[c] for c in formats.ICEWS_COLUMNS))
-        event_id, date, code = entry["Event ID"], entry["Event Date"], entry["CAMEO Code"]
-        checks = [
-            (_digits(event_id, 18), f"Event ID: expected 1 to 18 digits, found '{event_id}'"),
-            (ISO_DATES[date], f"Event Date: bad date '{date}', expected YYYY-MM-DD"),
-            (len(code) >= 2 and _digits(code, 4) and code[:2] in formats.CAMEO_ROOTS,
-             f"CAMEO Code: bad CAMEO event code '{code}'"),
-            (SCORE_OK[entry["Intensity"]], f"Intensity: expected a score from -10 to 10, found '{entry['Intensity']}'"),
-        ]
-        problem = next((message for ok, message in checks if not ok), None)
+        record = {**dict.fromkeys(formats.ICEWS_COLUMNS, ""), "Story ID": "1", **entry}
+        tail = entry.get("_tail", "")
+        lines.append("\t".join(record[c] for c in formats.ICEWS_COLUMNS) + tail)
+        fields = lines[-1].split("\t")
+        if tail.strip("\t"):
+            problem = f"columns: expected 20 tab-separated fields, found {len(fields)}"
+        elif any("\udcff" in fields[i] for i in _ICEWS_READ):
+            problem = "encoding: not valid UTF-8"
+        else:
+            problem = _expected_icews_problem(entry)
         source, target = (ICEWS_COUNTRY.get(entry[c], "") for c in ("Source Country", "Target Country"))
         if problem is not None:
             expected.append((n, problem))
         elif (source == "AFG") != (target == "AFG") and {source, target} - {"AFG", ""}:
-            dyads.add(lines[-1])
+            dyads.add(tuple(fields[i] for i in _ICEWS_READ))
     path = tmp_path_factory.mktemp("icews") / "events.2024.tab"
-    path.write_bytes((formats.BOM if bom else b"") + (newline.join(lines) + newline).encode("utf-8"))
+    path.write_bytes((formats.BOM if bom else b"") + (newline.join(lines) + newline).encode("utf-8", "surrogateescape"))
     assert_read_as_expected("icews", [(path, lines, expected, dyads)])

@@ -473,6 +473,8 @@ def resolve_countries(values) -> dict[str, str]:
 
 def normalize(layout: Layout, raw, countries: dict[str, str] | None = None):
     """The raw table of ``layout`` (strings, ``_row``, ``_structural``) -> ``TEXT_COLUMNS`` and ``problem``."""
+    import ibis
+
     if layout.fmt in ("gdelt1", "gdelt2"):
         out = _normalize_gdelt(raw, layout)
     elif layout.fmt == "icews":
@@ -481,7 +483,12 @@ def normalize(layout: Layout, raw, countries: dict[str, str] | None = None):
         out = _normalize_plover(raw)
     else:
         out = _normalize_polecat(raw, layout, countries or {})
-    return out.select(*TEXT_COLUMNS)
+    # The country names as written, whichever of them resolve (perhaps none): so that every pass reads these
+    # columns, and DuckDB's reader sets aside the same lines in each (it checks the encoding of the columns a
+    # query reads); and lines that differ there are different lines.
+    needed = countries_needed(layout)
+    written = ibis.literal("\t").join([out[c] for c in needed]) if needed else ibis.literal("")
+    return out.mutate(countries_written=written).select(*TEXT_COLUMNS)
 
 
 def finish(layout: Layout, t):
@@ -502,10 +509,11 @@ def finish(layout: Layout, t):
 
 
 #: Columns of a normalized row, all text but ``_row`` (int) and ``problem`` (null when the row is sound);
-#: ``_file`` is the path of the file the row comes from.
+#: ``_file`` is the path of the file the row comes from, ``countries_written`` the country names as written
+#: (ICEWS, POLECAT), which ``a1_country`` and ``a2_country`` resolve.
 TEXT_COLUMNS = ("_row", "_file", "event_id", "date_text", "a1_code", "a1_country", "a1_group", "a2_code",
                 "a2_country", "a2_group", "actor1", "actor2", "code", "category", "mode", "quad_text", "goldstein_text",
-                "source", "problem")
+                "source", "countries_written", "problem")
 
 
 CAMEO_ROOTS = tuple(f"{n:02d}" for n in range(1, 21))
