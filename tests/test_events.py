@@ -1038,6 +1038,16 @@ def _expected_problem(f: dict) -> str | None:
     return next((message for ok, message in checks if not ok), None)
 
 
+def _expected_line_problem(fields: list[str], width: int, read: list[int], values) -> str | None:
+    """What pariah should say of a line of ``fields`` in a format of ``width`` fields: a surplus field that is not
+    empty, else a byte that is not UTF-8 in a field it reads (positions ``read``), else ``values()``."""
+    if any(fields[width:]):
+        return f"columns: expected {width} tab-separated fields, found {len(fields)}"
+    if any("\udcff" in fields[i] for i in read):
+        return "encoding: not valid UTF-8"
+    return values()
+
+
 def _is_dyad(f: dict, target: str, states: set[str]) -> bool:
     hit1 = target in (f["Actor1CountryCode"], f["Actor1Code"], f["Actor1KnownGroupCode"])
     hit2 = target in (f["Actor2CountryCode"], f["Actor2Code"], f["Actor2KnownGroupCode"])
@@ -1095,15 +1105,9 @@ def write_gdelt_files(folder: Path, files) -> list[tuple[Path, list[str], list[t
                 if entry:
                     expected.append((n, "columns: expected 61 tab-separated fields, found 2"))
                 continue
-            tail = entry.get("_tail", "")
-            lines.append(gdelt_line(**entry) + tail)
+            lines.append(gdelt_line(**entry) + entry.get("_tail", ""))
             fields = lines[-1].split("\t")
-            if tail.strip("\t"):
-                problem = f"columns: expected 61 tab-separated fields, found {len(fields)}"
-            elif any("\udcff" in fields[i] for i in _USED):
-                problem = "encoding: not valid UTF-8"
-            else:
-                problem = _expected_problem(entry)
+            problem = _expected_line_problem(fields, 61, _USED, lambda: _expected_problem(entry))
             if problem is not None:
                 expected.append((n, problem))
             elif _is_dyad(entry, "AFG", states):
@@ -1183,15 +1187,9 @@ def test_icews_checks_and_dyads_agree_with_an_independent_reading(tmp_path_facto
                 expected.append((n, "columns: expected 20 tab-separated fields, found 2"))
             continue
         record = {**dict.fromkeys(formats.ICEWS_COLUMNS, ""), "Story ID": "1", **entry}
-        tail = entry.get("_tail", "")
-        lines.append("\t".join(record[c] for c in formats.ICEWS_COLUMNS) + tail)
+        lines.append("\t".join(record[c] for c in formats.ICEWS_COLUMNS) + entry.get("_tail", ""))
         fields = lines[-1].split("\t")
-        if tail.strip("\t"):
-            problem = f"columns: expected 20 tab-separated fields, found {len(fields)}"
-        elif any("\udcff" in fields[i] for i in _ICEWS_READ):
-            problem = "encoding: not valid UTF-8"
-        else:
-            problem = _expected_icews_problem(entry)
+        problem = _expected_line_problem(fields, 20, _ICEWS_READ, lambda: _expected_icews_problem(entry))
         source, target = (ICEWS_COUNTRY.get(entry[c], "") for c in ("Source Country", "Target Country"))
         if problem is not None:
             expected.append((n, problem))
