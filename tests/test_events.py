@@ -1140,7 +1140,7 @@ def assert_read_as_expected(fmt: str, files: list[tuple[Path, list[str], list[tu
         ledger.close()
     assert list(result.problems) == [f"{path}:{n}: {message}" for path, _, expected, _ in files
                                      for n, message in expected]
-    data = [line for _, lines, *_ in files for line in (lines[1:] if fmt == "icews" else lines)]  # past a header
+    data = [line for _, lines, *_ in files for line in (lines if fmt.startswith("gdelt") else lines[1:])]  # past a header
     assert (result.rows, result.malformed, result.matched) == (
         sum(1 for x in data if x), sum(len(e) for *_, e, _ in files), sum(len(d) for *_, d in files))
 
@@ -1162,6 +1162,29 @@ _icews_odd = st.tuples(st.one_of(_icews_sound, _icews_fields), st.sampled_from(f
 _ICEWS_READ = [formats.ICEWS_COLUMNS.index(c) for c in formats.ICEWS_USED]
 
 
+def _expected_reading(entries, columns, defaults: dict, read: list[int], value_problem, countries: tuple[str, str]):
+    """Lines of a file with a header (``columns``) from drawn ``entries``, with the problems and dyads an independent
+    reading expects: ``value_problem(entry)`` checks values; ``countries`` name the source's and target's
+    country columns (country names, ``ICEWS_COUNTRY``)."""
+    lines, expected, dyads = ["\t".join(columns)], [], set()
+    for n, entry in enumerate(entries, start=2):  # line 1 is the header
+        if isinstance(entry, str):
+            lines.append(entry)
+            if entry:
+                expected.append((n, f"columns: expected {len(columns)} tab-separated fields, found 2"))
+            continue
+        record = {**dict.fromkeys(columns, ""), **defaults, **entry}
+        lines.append("\t".join(record[c] for c in columns) + entry.get("_tail", ""))
+        fields = lines[-1].split("\t")
+        problem = _expected_line_problem(fields, len(columns), read, lambda: value_problem(entry))
+        source, target = (ICEWS_COUNTRY.get(entry[c], "") for c in countries)
+        if problem is not None:
+            expected.append((n, problem))
+        elif (source == "AFG") != (target == "AFG") and {source, target} - {"AFG", ""}:
+            dyads.add(tuple(fields[i] for i in read))
+    return lines, expected, dyads
+
+
 def _expected_icews_problem(entry: dict) -> str | None:
     event_id, date, code, score = entry["Event ID"], entry["Event Date"], entry["CAMEO Code"], entry["Intensity"]
     checks = [
@@ -1179,22 +1202,48 @@ def _expected_icews_problem(entry: dict) -> str | None:
                                   st.just("a\tb")),
                         max_size=30), newline=st.sampled_from(["\n", "\r\n"]), bom=st.booleans())
 def test_icews_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, entries, newline, bom):
-    lines, expected, dyads = ["\t".join(formats.ICEWS_COLUMNS)], [], set()
-    for n, entry in enumerate(entries, start=2):  # line 1 is the header
-        if isinstance(entry, str):
-            lines.append(entry)
-            if entry:
-                expected.append((n, "columns: expected 20 tab-separated fields, found 2"))
-            continue
-        record = {**dict.fromkeys(formats.ICEWS_COLUMNS, ""), "Story ID": "1", **entry}
-        lines.append("\t".join(record[c] for c in formats.ICEWS_COLUMNS) + entry.get("_tail", ""))
-        fields = lines[-1].split("\t")
-        problem = _expected_line_problem(fields, 20, _ICEWS_READ, lambda: _expected_icews_problem(entry))
-        source, target = (ICEWS_COUNTRY.get(entry[c], "") for c in ("Source Country", "Target Country"))
-        if problem is not None:
-            expected.append((n, problem))
-        elif (source == "AFG") != (target == "AFG") and {source, target} - {"AFG", ""}:
-            dyads.add(tuple(fields[i] for i in _ICEWS_READ))
+    lines, expected, dyads = _expected_reading(entries, formats.ICEWS_COLUMNS, {"Story ID": "1"}, _ICEWS_READ,
+                                               _expected_icews_problem, ("Source Country", "Target Country"))
     path = tmp_path_factory.mktemp("icews") / "events.2024.tab"
     path.write_bytes((formats.BOM if bom else b"") + (newline.join(lines) + newline).encode("utf-8", "surrogateescape"))
     assert_read_as_expected("icews", [(path, lines, expected, dyads)])
+
+
+_polecat_fields = st.fixed_dictionaries({
+    "Event ID": st.sampled_from(["p1", "p2", "", "None"]),
+    "Event Date": st.sampled_from([*sorted(ISO_DATES), "2024-11-30T08:15:00", "None"]),
+    "Event Type": st.sampled_from(["consult", "AGREE", "accuse", "Sanction", "nope", "", "None"]),
+    "Actor Country": st.sampled_from([*ICEWS_COUNTRY, "International", "", "None"]),
+    "Recipient Country": st.sampled_from([*ICEWS_COUNTRY, "International", "", "None"]),
+    "Actor Name": st.sampled_from(["Wang Yi", "None"]), "Recipient Name": st.sampled_from(["Taliban", ""]),
+})
+_polecat_sound = _polecat_fields.map(lambda f: {**f, "Event ID": "p9", "Event Date": "2024-11-30",
+                                                "Event Type": "consult"})
+_polecat_odd = st.tuples(st.one_of(_polecat_sound, _polecat_fields), st.sampled_from(POLECAT_COLUMNS),
+                         st.sampled_from(["", "\t", "\tx"])).map(
+    lambda drawn: {**drawn[0], drawn[1]: drawn[0].get(drawn[1], "") + "\udcff", "_tail": drawn[2]})
+_POLECAT_READ = [POLECAT_COLUMNS.index(c) for c in ("Event ID", "Event Date", "Event Type", "Event Mode",
+                                                    "Actor Name", "Actor Country", "Recipient Name",
+                                                    "Recipient Country", "Source")]
+
+
+def _expected_polecat_problem(entry: dict) -> str | None:
+    event_id, date, kind = entry["Event ID"], entry["Event Date"], entry["Event Type"].upper()
+    categories = set(codes.plover()["category"])
+    checks = [
+        (event_id != "", "Event ID: missing"),
+        (ISO_DATES.get(date[:10], False), f"Event Date: bad date '{date}', expected YYYY-MM-DD"),
+        (kind in categories, f"Event Type: unknown PLOVER category '{kind}'"),
+    ]
+    return next((message for ok, message in checks if not ok), None)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=st.lists(st.one_of(_polecat_sound, _polecat_sound, _polecat_fields, _polecat_odd, st.just(""),
+                                  st.just("a\tb")), max_size=30))
+def test_polecat_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, entries):
+    lines, expected, dyads = _expected_reading(entries, POLECAT_COLUMNS, {"Source": "s"}, _POLECAT_READ,
+                                               _expected_polecat_problem, ("Actor Country", "Recipient Country"))
+    path = tmp_path_factory.mktemp("polecat") / "ngecEvents.DV.txt"
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
+    assert_read_as_expected("polecat", [(path, lines, expected, dyads)])
