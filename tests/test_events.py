@@ -1197,16 +1197,26 @@ def _expected_icews_problem(entry: dict) -> str | None:
     return next((message for ok, message in checks if not ok), None)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(entries=st.lists(st.one_of(_icews_sound, _icews_sound, _icews_fields, _icews_odd, st.just(""),
-                                  st.just("a\tb")),
-                        max_size=30), newline=st.sampled_from(["\n", "\r\n"]), bom=st.booleans())
-def test_icews_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, entries, newline, bom):
+icews_file = st.tuples(st.lists(st.one_of(_icews_sound, _icews_sound, _icews_fields, _icews_odd, st.just(""),
+                                         st.just("a\tb")), max_size=30),
+                       st.sampled_from(["\n", "\r\n"]), st.booleans())
+
+
+def write_icews_file(folder: Path, drawn) -> tuple[Path, list[str], list[tuple[int, str]], set]:
+    """An ICEWS file drawn by ``icews_file`` written out, with the problems and dyads an independent reading
+    expects."""
+    entries, newline, bom = drawn
     lines, expected, dyads = _expected_reading(entries, formats.ICEWS_COLUMNS, {"Story ID": "1"}, _ICEWS_READ,
                                                _expected_icews_problem, ("Source Country", "Target Country"))
-    path = tmp_path_factory.mktemp("icews") / "events.2024.tab"
+    path = folder / "events.2024.tab"
     path.write_bytes((formats.BOM if bom else b"") + (newline.join(lines) + newline).encode("utf-8", "surrogateescape"))
-    assert_read_as_expected("icews", [(path, lines, expected, dyads)])
+    return path, lines, expected, dyads
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(drawn=icews_file)
+def test_icews_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, drawn):
+    assert_read_as_expected("icews", [write_icews_file(tmp_path_factory.mktemp("icews"), drawn)])
 
 
 _polecat_fields = st.fixed_dictionaries({
@@ -1238,12 +1248,21 @@ def _expected_polecat_problem(entry: dict) -> str | None:
     return next((message for ok, message in checks if not ok), None)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(entries=st.lists(st.one_of(_polecat_sound, _polecat_sound, _polecat_fields, _polecat_odd, st.just(""),
-                                  st.just("a\tb")), max_size=30))
-def test_polecat_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, entries):
+polecat_file = st.lists(st.one_of(_polecat_sound, _polecat_sound, _polecat_fields, _polecat_odd, st.just(""),
+                                  st.just("a\tb")), max_size=30)
+
+
+def write_polecat_file(folder: Path, entries) -> tuple[Path, list[str], list[tuple[int, str]], set]:
+    """A POLECAT file drawn by ``polecat_file`` written out, with the problems and dyads an independent reading
+    expects."""
     lines, expected, dyads = _expected_reading(entries, POLECAT_COLUMNS, {"Source": "s"}, _POLECAT_READ,
                                                _expected_polecat_problem, ("Actor Country", "Recipient Country"))
-    path = tmp_path_factory.mktemp("polecat") / "ngecEvents.DV.txt"
+    path = folder / "ngecEvents.DV.txt"
     path.write_bytes(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
-    assert_read_as_expected("polecat", [(path, lines, expected, dyads)])
+    return path, lines, expected, dyads
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=polecat_file)
+def test_polecat_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, entries):
+    assert_read_as_expected("polecat", [write_polecat_file(tmp_path_factory.mktemp("polecat"), entries)])

@@ -22,8 +22,9 @@ from pariah import events  # noqa: E402
 from pariah.ledger import Ledger  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from test_events import (GOOD, OTHER, assert_read_as_expected, gdelt_file, gdelt_line, write_gdelt,  # noqa: E402
-                         write_gdelt_files, write_icews, write_plover_jsonl, write_polecat)
+from test_events import (GOOD, OTHER, assert_read_as_expected, gdelt_file, gdelt_line, icews_file,  # noqa: E402
+                         polecat_file, write_gdelt, write_gdelt_files, write_icews, write_icews_file,
+                         write_plover_jsonl, write_polecat, write_polecat_file)
 
 
 @pytest.fixture(scope="module")
@@ -149,6 +150,15 @@ def test_a_line_set_aside_for_its_encoding_on_both_engines(spark_session, tmp_pa
 def test_spark_reads_lines_as_an_independent_reading_does(spark_session, tmp_path_factory, files):
     # The DuckDB engine meets the same reading in test_events.
     assert_read_as_expected("gdelt2", write_gdelt_files(tmp_path_factory.mktemp("lines"), files), engine="spark")
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(icews=icews_file, polecat=polecat_file)
+def test_spark_reads_icews_and_polecat_lines_as_an_independent_reading_does(spark_session, tmp_path_factory, icews,
+                                                                             polecat):
+    assert_read_as_expected("icews", [write_icews_file(tmp_path_factory.mktemp("icews"), icews)], engine="spark")
+    assert_read_as_expected("polecat", [write_polecat_file(tmp_path_factory.mktemp("polecat"), polecat)],
+                            engine="spark")
 
 
 def test_date_checks_agree_on_both_engines(spark_session):
