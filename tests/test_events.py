@@ -359,40 +359,36 @@ def test_a_byte_order_mark_opening_a_file_is_not_data(ledger, tmp_path):
     assert events.ingest(ledger, [plover], fmt="polecat", target="AFG").matched == 3
 
 
+# ---- files that once went wrong ---------------------------------------------------------------
+
 def stray_tabs(folder: Path) -> Path:
-    """A GDELT 2.0 file whose lines end with a stray tab, the last with a surplus field (line 3, malformed)."""
+    """A GDELT 2.0 file whose lines end with a stray tab, the last with a surplus field (line 3, malformed).
+
+    Before, its first lines were counted as 62 fields and the file refused as not GDELT 2.0, though the engines
+    ignore empty fields at the end of a line.
+    """
     return write_gdelt(folder / "tabbed.export.CSV", [gdelt_line(**GOOD[0]) + "\t", gdelt_line(**GOOD[1]) + "\t",
                                                       gdelt_line(**GOOD[2]) + "\tx"])
 
 
-def test_a_file_whose_lines_all_end_with_a_stray_tab(ledger, tmp_path):
-    # Before, its first lines were counted as 62 fields and the file refused as not GDELT 2.0, though the engines
-    # ignore empty fields at the end of a line.
-    path = stray_tabs(tmp_path)
-    result = events.ingest(ledger, [path], fmt="gdelt2", target="AFG")
-    assert (result.rows, result.matched, list(result.problems)) == (
-        3, 2, [f"{path}:3: columns: expected 61 tab-separated fields, found 62"])
-
-
 def bom_before_a_blank_line(folder: Path) -> Path:
-    """A GDELT 2.0 file whose first line holds only a byte order mark, then one sound line and one bad date."""
+    """A GDELT 2.0 file whose first line holds only a byte order mark, then one sound line and one bad date.
+
+    Before, the first line counted as one field (the file was refused as not GDELT 2.0 when few lines followed)
+    and was not counted among the blank lines (every later line number was one short).
+    """
     path = write_gdelt(folder / "bom-blank.export.CSV", ["", gdelt_line(**GOOD[0]), gdelt_line(SQLDATE="20240230")])
     path.write_bytes(formats.BOM + path.read_bytes())
     return path
 
 
-def test_a_byte_order_mark_alone_on_the_first_line_is_a_blank_line(ledger, tmp_path):
-    # Before, the first line counted as one field (the file was refused as not GDELT 2.0 when few lines followed)
-    # and was not counted among the blank lines (every later line number was one short).
-    path = bom_before_a_blank_line(tmp_path)
-    result = events.ingest(ledger, [path], fmt="gdelt2", target="AFG")
-    assert (result.rows, result.matched, list(result.problems)) == (
-        2, 1, [f"{path}:3: SQLDATE: bad date '20240230', expected YYYYMMDD"])
-
-
 def bad_byte_early(folder: Path) -> Path:
     """A GDELT 2.0 file whose first line has a byte that is not UTF-8 in Actor1Code and a bad date, then a sound
-    line and a line with a bad date: problems at lines 1 (encoding) and 3."""
+    line and a line with a bad date: problems at lines 1 (encoding) and 3.
+
+    Before, the pass that numbers malformed rows read fewer columns than the scan, so DuckDB took in the first
+    line (its bad byte is in a column no check reads): it was reported twice, and the third line as the fourth.
+    """
     lines = [gdelt_line(GLOBALEVENTID="2", Actor1Code="PAK\udcff", SQLDATE=""), gdelt_line(**GOOD[0]),
              gdelt_line(SQLDATE="")]
     path = folder / "bad-byte.export.CSV"
@@ -400,28 +396,41 @@ def bad_byte_early(folder: Path) -> Path:
     return path
 
 
-def test_a_line_set_aside_for_its_encoding_is_numbered_once(ledger, tmp_path):
-    # Before, the pass that numbers malformed rows read fewer columns than the scan, so DuckDB took in the first
-    # line (its bad byte is in a column no check reads): it was reported twice, and the third line as the fourth.
-    path = bad_byte_early(tmp_path)
-    result = events.ingest(ledger, [path], fmt="gdelt2", target="AFG")
-    assert (result.rows, result.matched, result.malformed, list(result.problems)) == (
-        3, 1, 2, [f"{path}:1: encoding: not valid UTF-8", f"{path}:3: SQLDATE: bad date '', expected YYYYMMDD"])
-
-
 def bad_byte_in_a_country_name(folder: Path) -> Path:
-    """An ICEWS file of one line whose source country has a byte that is not UTF-8 (a malformed line at line 2)."""
+    """An ICEWS file of one line whose source country has a byte that is not UTF-8 (a malformed line at line 2).
+
+    Before, with no country name to resolve, DuckDB's scan did not read the country columns: the line, set aside
+    when the names were gathered, was also read as a row (2 rows from a file of one line).
+    """
     return write_icews(folder / "events.bad.tab", [("9", "2024-03-05", "x", "Afghanistan\udcff", "042", "1.9", "y",
                                                      "International")], extra_lines=())
 
 
-def test_a_bad_byte_in_a_country_name_no_other_line_resolves(ledger, tmp_path):
-    # Before, with no country name to resolve, DuckDB's scan did not read the country columns: the line, set aside
-    # when the names were gathered, was also read as a row (2 rows from a file of one line).
-    path = bad_byte_in_a_country_name(tmp_path)
-    result = events.ingest(ledger, [path], fmt="icews", target="AFG")
-    assert (result.rows, result.matched, result.malformed, list(result.problems)) == (
-        1, 0, 1, [f"{path}:2: encoding: not valid UTF-8"])
+#: Files that once went wrong: name -> (how to write it, format, rows, events, malformed lines, [(line, problem)]).
+ONCE_WRONG = {
+    "stray tabs": (stray_tabs, "gdelt2", 3, 2, 1, [(3, "columns: expected 61 tab-separated fields, found 62")]),
+    "byte order mark alone": (bom_before_a_blank_line, "gdelt2", 2, 1, 1,
+                              [(3, "SQLDATE: bad date '20240230', expected YYYYMMDD")]),
+    "bad byte early": (bad_byte_early, "gdelt2", 3, 1, 2,
+                       [(1, "encoding: not valid UTF-8"), (3, "SQLDATE: bad date '', expected YYYYMMDD")]),
+    "bad byte in a country name": (bad_byte_in_a_country_name, "icews", 1, 0, 1, [(2, "encoding: not valid UTF-8")]),
+}
+
+
+def read_once_wrong(name: str, folder: Path, ledger, engine: str = "duckdb"):
+    """Write the file ``ONCE_WRONG[name]`` into ``folder`` and ingest it: (what it gave, what it must give)."""
+    write, fmt, rows, found, malformed, problems = ONCE_WRONG[name]
+    path = write(folder)
+    result = events.ingest(ledger, [path], fmt=fmt, target="AFG", engine=engine,
+                           spark_master="local[2]" if engine == "spark" else None)
+    return ((result.rows, result.matched, result.malformed, list(result.problems)),
+            (rows, found, malformed, [f"{path}:{n}: {message}" for n, message in problems]))
+
+
+@pytest.mark.parametrize("name", ONCE_WRONG)
+def test_files_that_once_went_wrong(ledger, tmp_path, name):
+    got, expected = read_once_wrong(name, tmp_path, ledger)
+    assert got == expected
 
 
 def test_files_of_one_shape_are_compiled_once_and_reported_each_on_its_own(ledger, tmp_path, monkeypatch):

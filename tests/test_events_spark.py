@@ -22,9 +22,9 @@ from pariah import events  # noqa: E402
 from pariah.ledger import Ledger  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from test_events import (GOOD, OTHER, assert_read_as_expected, gdelt_file, gdelt_line, icews_file,  # noqa: E402
-                         polecat_file, write_gdelt, write_gdelt_files, write_icews, write_icews_file,
-                         write_plover_jsonl, write_polecat, write_polecat_file)
+from test_events import (GOOD, ONCE_WRONG, OTHER, assert_read_as_expected, gdelt_file, gdelt_line,  # noqa: E402
+                         icews_file, polecat_file, read_once_wrong, write_gdelt, write_gdelt_files, write_icews,
+                         write_icews_file, write_plover_jsonl, write_polecat, write_polecat_file)
 
 
 @pytest.fixture(scope="module")
@@ -109,40 +109,14 @@ def test_duckdb_and_spark_give_identical_results(spark_session, inputs, tmp_path
         "small-4.export.CSV.gz:2: columns: expected 61 tab-separated fields, found 2"]
 
 
-def _both_engines(path, tmp_path) -> list[tuple]:
-    found = []
+@pytest.mark.parametrize("name", ONCE_WRONG)
+def test_files_that_once_went_wrong_on_both_engines(spark_session, tmp_path, name):
     for engine in ("duckdb", "spark"):
         ledger = _ledger(tmp_path / f"{engine}.sqlite")
-        result = events.ingest(ledger, [path], fmt="gdelt2", target="AFG", engine=engine,
-                               spark_master="local[2]" if engine == "spark" else None)
-        found.append((result.rows, result.matched, result.malformed, result.problems))
+        (tmp_path / engine).mkdir()
+        got, expected = read_once_wrong(name, tmp_path / engine, ledger, engine)
         ledger.close()
-    return found
-
-
-def test_a_byte_order_mark_alone_on_the_first_line_on_both_engines(spark_session, tmp_path):
-    from test_events import bom_before_a_blank_line
-
-    path = bom_before_a_blank_line(tmp_path)
-    duck, spark = _both_engines(path, tmp_path)
-    assert duck == spark == (2, 1, 1, (f"{path}:3: SQLDATE: bad date '20240230', expected YYYYMMDD",))
-
-
-def test_stray_tabs_on_both_engines(spark_session, tmp_path):
-    from test_events import stray_tabs
-
-    path = stray_tabs(tmp_path)
-    duck, spark = _both_engines(path, tmp_path)
-    assert duck == spark == (3, 2, 1, (f"{path}:3: columns: expected 61 tab-separated fields, found 62",))
-
-
-def test_a_line_set_aside_for_its_encoding_on_both_engines(spark_session, tmp_path):
-    from test_events import bad_byte_early
-
-    path = bad_byte_early(tmp_path)
-    duck, spark = _both_engines(path, tmp_path)
-    assert duck == spark == (3, 1, 2, (f"{path}:1: encoding: not valid UTF-8",
-                                       f"{path}:3: SQLDATE: bad date '', expected YYYYMMDD"))
+        assert got == expected, engine
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
