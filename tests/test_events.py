@@ -406,6 +406,34 @@ def bad_byte_in_a_country_name(folder: Path) -> Path:
                                                      "International")], extra_lines=())
 
 
+def compound_plover_records(folder: Path) -> Path:
+    """PLOVER JSON Lines: a record of two sources and two targets with a bad date, one of two sources and one
+    target, a line with a byte that is not UTF-8, and a line that is a JSON string.
+
+    Before, the malformed record was counted and reported once for each pair of its actors (4 times), rows counted
+    pairs (7 from 4 records), the bad byte was read as U+FFFD without a word, and the string was reported as
+    "record: x".
+    """
+    two = [{"code": "PAK"}, {"code": "CHN"}]
+    lines = [json.dumps({"id": "a", "date": "2024-02-30", "event": "CONSULT", "source": two,
+                         "target": [{"code": "AFG"}, {"code": "IRN"}]}),
+             json.dumps({"id": "b", "date": "2024-03-01", "event": "CONSULT", "source": two, "target": [{"code": "AFG"}]}),
+             '{"id": "c\udcff", "date": "2024-03-01", "event": "CONSULT", "source": "", "target": ""}', '"x"']
+    path = folder / "compound.jsonl"
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
+    return path
+
+
+def plover_without_records(folder: Path) -> Path:
+    """A PLOVER JSON array of PLOVER's documentation alone: no record, so every text column is empty.
+
+    Before, the engines were given columns of no type, and the ingest failed with a traceback.
+    """
+    path = folder / "documentation.json"
+    path.write_text(json.dumps([{"event": "DOCUMENT", "note": "columns of this file"}]))
+    return path
+
+
 #: Files that once went wrong: name -> (how to write it, format, rows, events, malformed lines, [(line, problem)]).
 ONCE_WRONG = {
     "stray tabs": (stray_tabs, "gdelt2", 3, 2, 1, [(3, "columns: expected 61 tab-separated fields, found 62")]),
@@ -414,6 +442,10 @@ ONCE_WRONG = {
     "bad byte early": (bad_byte_early, "gdelt2", 3, 1, 2,
                        [(1, "encoding: not valid UTF-8"), (3, "SQLDATE: bad date '', expected YYYYMMDD")]),
     "bad byte in a country name": (bad_byte_in_a_country_name, "icews", 1, 0, 1, [(2, "encoding: not valid UTF-8")]),
+    "compound PLOVER records": (compound_plover_records, "polecat", 4, 2, 3, [
+        (1, "date: bad date '2024-02-30', expected YYYY-MM-DD"), (3, "encoding: not valid UTF-8"),
+        (4, "record: expected a JSON object")]),
+    "PLOVER without records": (plover_without_records, "polecat", 0, 0, 0, []),
 }
 
 
@@ -1293,3 +1325,110 @@ def write_polecat_file(folder: Path, entries) -> tuple[Path, list[str], list[tup
 @given(entries=polecat_file)
 def test_polecat_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, entries):
     assert_read_as_expected("polecat", [write_polecat_file(tmp_path_factory.mktemp("polecat"), entries)])
+
+
+# PLOVER JSON records: an array, or one record a line (JSON Lines). Actors are lists of coded actors (compound
+# events), one actor, or "" (no coded actor); each pair of a source and a target is one event.
+_plover_actor = st.fixed_dictionaries({"code": st.sampled_from(["AFG", "PAK", "CHN", "EUR", "afg", ""])},
+                                      optional={"actorText": st.sampled_from(["Taliban", "Wang Yi", ""])})
+_plover_actors = st.one_of(st.lists(_plover_actor, max_size=3), _plover_actor, st.just(""))
+_plover_fields = st.fixed_dictionaries(
+    {"id": st.sampled_from(["p1", "p2", "", None, 7, "None"]),
+     "date": st.sampled_from([*sorted(ISO_DATES), "2024-11-30T08:15:00", None, 20241130]),
+     "event": st.sampled_from(["consult", "AGREE", "Sanction", "nope", "", None, "DOCUMENT", "document"]),
+     "source": _plover_actors, "target": _plover_actors},
+    optional={"mode": st.sampled_from(["visit", "Phone", ""]),
+              "url": st.sampled_from(["https://example.org/a", ""]), "publication": st.sampled_from(["Dawn", ""])})
+_plover_sound = st.tuples(_plover_fields, _plover_actors, _plover_actors).map(
+    lambda d: {**d[0], "id": "p9", "date": "2024-11-30", "event": "CONSULT", "source": d[1], "target": d[2]})
+# A byte that is not UTF-8 in a string of the record, or in a key.
+_plover_bad_byte = st.tuples(st.one_of(_plover_sound, _plover_fields), st.sampled_from(["id", "event", "url", "key"])).map(
+    lambda d: {**d[0], "key\udcff": 1} if d[1] == "key" else {**d[0], d[1]: str(d[0].get(d[1]) or "") + "\udcff"})
+_plover_entry = st.one_of(_plover_sound, _plover_sound, _plover_fields, _plover_bad_byte, st.just(5),
+                          st.just(["a"]), st.just("x"), st.just(None))
+plover_file = st.tuples(st.lists(st.one_of(_plover_entry, st.just("{oops"), st.just("")), max_size=25),
+                        st.booleans(), st.sampled_from(["\n", "\r\n"]), st.booleans(), st.booleans())
+
+
+def _plover_codes(value) -> list[tuple[str, str]]:
+    """The coded actors of a record's ``source`` or ``target`` (code, name) as PLOVER writes them; none: one empty."""
+    actors = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+    return [(str(a.get("code") or ""), str(a.get("actorText") or "")) for a in actors] or [("", "")]
+
+
+def _expected_plover_problem(record) -> str | None:
+    if not isinstance(record, dict):
+        return "record: expected a JSON object"
+    if "\udcff" in json.dumps(record, ensure_ascii=False):
+        return "encoding: not valid UTF-8"
+    text = {k: "" if record.get(k) in ("", None) else str(record[k]) for k in ("id", "date", "event")}
+    categories = set(codes.plover()["category"])
+    checks = [
+        (text["id"] != "", "id: missing"),
+        (ISO_DATES.get(text["date"][:10], False), f"date: bad date '{text['date']}', expected YYYY-MM-DD"),
+        (text["event"].upper() in categories, f"event: unknown PLOVER category '{text['event'].upper()}'"),
+    ]
+    return next((message for ok, message in checks if not ok), None)
+
+
+def write_plover_file(folder: Path, drawn) -> tuple[Path, int, list[tuple[int, str]], set]:
+    """PLOVER records drawn by ``plover_file`` written out, with the count of records, the problems and the dyads
+    an independent reading expects (target AFG)."""
+    from pariah import reference
+
+    entries, lines_file, newline, bom, packed = drawn
+    states = set(reference.state_codes())
+    if not lines_file:  # an array holds neither lines that are not JSON nor blank lines
+        entries = [e for e in entries if e not in ("{oops", "")]
+    texts = [e if e in ("{oops", "") and lines_file else json.dumps(e, ensure_ascii=False) for e in entries]
+    records, expected, dyads = 0, [], set()
+    for n, (entry, text) in enumerate(zip(entries, texts), start=1):
+        problem = _expected_plover_problem(entry)
+        if text == "" or problem != "encoding: not valid UTF-8" and isinstance(entry, dict) \
+                and entry.get("event") == "DOCUMENT":
+            continue  # a blank line; PLOVER's documentation of a file, not an event (unless it cannot be read)
+        records += 1
+        if text == "{oops":
+            expected.append((n, "record: not valid JSON: Expecting property name enclosed in double quotes"))
+            continue
+        if problem is not None:
+            expected.append((n, problem))
+            continue
+        url = entry.get("url") or (f"{entry['publication']} (p9)" if entry.get("publication") else "")
+        for source, source_name in _plover_codes(entry["source"]):
+            for target, target_name in _plover_codes(entry["target"]):
+                s, t = source.upper(), target.upper()
+                if (s == "AFG") != (t == "AFG") and ({s, t} - {"AFG"}) <= states:
+                    dyads.add(("p9", s, t, source_name or s, target_name or t, entry.get("mode", "").lower(), url))
+    if lines_file:
+        body = newline.join(texts) + newline
+    else:  # an array: problems are told by the record's number in it
+        body = "[" + newline + ("," + newline).join(texts) + newline + "]" + newline
+    data = (formats.BOM if bom else b"") + body.encode("utf-8", "surrogateescape")
+    path = folder / ("records.jsonl" if lines_file else "records.json")
+    if packed:
+        path = path.with_name(path.name + ".gz")
+        path.write_bytes(gzip.compress(data))
+    else:
+        path.write_bytes(data)
+    return path, records, expected, dyads
+
+
+def assert_plover_read_as_expected(written, engine: str = "duckdb"):
+    path, records, expected, dyads = written
+    ledger = Ledger("sqlite://", bundled=False)
+    try:
+        result = events.ingest(ledger, [path], fmt="polecat", target="AFG", engine=engine,
+                               spark_master="local[2]" if engine == "spark" else None)
+    finally:
+        ledger.close()
+    assert list(result.problems) == [f"{path}:{n}: {message}" for n, message in expected]
+    assert (result.rows, result.malformed, result.matched) == (records, len(expected), len(dyads))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(drawn=plover_file)
+def test_plover_records_agree_with_an_independent_reading(tmp_path_factory, drawn):
+    """Records as an array or JSON Lines (either line ending, a byte order mark or not, plain or gzipped): each
+    record counted once, each malformed one reported once, whatever its number of actors."""
+    assert_plover_read_as_expected(write_plover_file(tmp_path_factory.mktemp("plover"), drawn))

@@ -22,9 +22,10 @@ from pariah import events  # noqa: E402
 from pariah.ledger import Ledger  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from test_events import (GOOD, ONCE_WRONG, OTHER, assert_read_as_expected, gdelt_file, gdelt_line,  # noqa: E402
-                         icews_file, polecat_file, read_once_wrong, write_gdelt, write_gdelt_files, write_icews,
-                         write_icews_file, write_plover_jsonl, write_polecat, write_polecat_file)
+from test_events import (GOOD, ONCE_WRONG, OTHER, assert_plover_read_as_expected, assert_read_as_expected,  # noqa: E402
+                         gdelt_file, gdelt_line, icews_file, plover_file, polecat_file, read_once_wrong, write_gdelt,
+                         write_gdelt_files, write_icews, write_icews_file, write_plover_file, write_plover_jsonl,
+                         write_polecat, write_polecat_file)
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +134,12 @@ def test_spark_reads_icews_and_polecat_lines_as_an_independent_reading_does(spar
     assert_read_as_expected("icews", [write_icews_file(tmp_path_factory.mktemp("icews"), icews)], engine="spark")
     assert_read_as_expected("polecat", [write_polecat_file(tmp_path_factory.mktemp("polecat"), polecat)],
                             engine="spark")
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(drawn=plover_file)
+def test_spark_reads_plover_records_as_an_independent_reading_does(spark_session, tmp_path_factory, drawn):
+    assert_plover_read_as_expected(write_plover_file(tmp_path_factory.mktemp("plover"), drawn), engine="spark")
 
 
 def test_date_checks_agree_on_both_engines(spark_session):

@@ -194,9 +194,24 @@ def _open(fmt: str, name: str, path: Path) -> Layout:
         return _gdelt(fmt, name, path, [h.rstrip(b"\r\n") for h in head], newline)
     if fmt == "icews":
         return _icews(name, path, text, newline)
-    if text.lstrip().startswith(("[", "{")):
+    if _is_json(path, head):
         return Layout(fmt, name, path, records=_plover_records(path, name))
     return _polecat(name, path, text, newline)
+
+
+def _json_suffix(path: Path) -> str:
+    """``.json``, ``.jsonl`` or ``.ndjson`` when ``path`` is so named (perhaps gzipped), else ``""``."""
+    suffixes = [s.lower() for s in path.suffixes[-2:]]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    return suffixes[-1] if suffixes and suffixes[-1] in (".json", ".jsonl", ".ndjson") else ""
+
+
+def _is_json(path: Path, head: list[bytes]) -> bool:
+    """PLOVER JSON rather than a tab-separated POLECAT export: named ``.json``, ``.jsonl`` or ``.ndjson``, or its
+    first line that is not blank opens an array or an object."""
+    first = next((line.strip() for line in head if line.strip()), b"")
+    return bool(_json_suffix(path)) or first.startswith((b"[", b"{"))
 
 
 def _gdelt(fmt: str, name: str, path: Path, head: list[bytes], newline: str) -> Layout:
@@ -274,36 +289,64 @@ def _actors(value) -> list[dict]:
     return []  # PLOVER writes "" (or a word) where an event has no coded target
 
 
+_UNDECODED = re.compile("[\udc80-\udcff]")  # what "surrogateescape" makes of a byte that is not UTF-8
+_NOT_UTF8 = "encoding: not valid UTF-8"
+
+
+def _undecoded(value) -> bool:
+    """Whether a JSON value holds, in any key or string, a byte that was not UTF-8."""
+    if isinstance(value, str):
+        return _UNDECODED.search(value) is not None
+    if isinstance(value, dict):
+        return any(_undecoded(k) or _undecoded(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_undecoded(v) for v in value)
+    return False
+
+
 def _plover_records(path: Path, name: str) -> pd.DataFrame:
     """PLOVER JSON (an array of records, or one record per line) -> one row per (source, target) pair.
+
+    A file named ``.jsonl`` or ``.ndjson`` is JSON Lines; another is an array when it
+    opens with ``[``.
 
     ``_row`` is the record's number in an array, or its line in JSON Lines. A record
     with compound actors gives one row per source and target pair; one without a
     coded target gives one row with an empty target (not a dyad, so never counted
     for a target). ``DOCUMENT`` records are PLOVER's in-file documentation and are
-    not events.
+    not events. A record that is not a JSON object, or not valid JSON (a line of JSON
+    Lines), or that holds a byte that is not UTF-8 gives one row with its problem in
+    ``_structural``; the other checks (``normalize``) read only fields of the record,
+    so the rows of one record are sound or malformed together.
     """
     opener = gzip.open if path.suffix.lower() == ".gz" else open
-    with opener(path, "rt", encoding="utf-8-sig", errors="replace") as f:  # -sig: a byte order mark is dropped
+    # -sig: a byte order mark is dropped; a byte that is not UTF-8 becomes a lone surrogate, found below.
+    with opener(path, "rt", encoding="utf-8-sig", errors="surrogateescape") as f:
         text = f.read()
     rows: list[tuple] = []
-    if text.lstrip().startswith("["):
+    undecoded = _UNDECODED.search(text) is not None
+    if _json_suffix(path) not in (".jsonl", ".ndjson") and text.lstrip().startswith("["):  # else JSON Lines
         try:
             items = list(enumerate(json.loads(text), start=1))
         except json.JSONDecodeError as e:
             raise EventFormatError(f"{name}:{e.lineno}: not valid JSON: {e.msg}") from None
+        items = [(n, record, _NOT_UTF8 if undecoded and _undecoded(record) else None) for n, record in items]
     else:
         items = []
         for n, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
+            if undecoded and _UNDECODED.search(line):
+                items.append((n, None, _NOT_UTF8))
+                continue
             try:
-                items.append((n, json.loads(line)))
+                items.append((n, json.loads(line), None))
             except json.JSONDecodeError as e:
-                items.append((n, f"not valid JSON: {e.msg}"))
-    for n, record in items:
-        if isinstance(record, str) or not isinstance(record, dict):
-            problem = f"record: {record}" if isinstance(record, str) else "record: expected a JSON object"
+                items.append((n, None, f"record: not valid JSON: {e.msg}"))
+    for n, record, problem in items:
+        if problem is None and not isinstance(record, dict):
+            problem = "record: expected a JSON object"
+        if problem is not None:
             rows.append((n, problem, "", "", "", "", "", "", "", "", ""))
             continue
         if record.get("event") == "DOCUMENT":
@@ -321,6 +364,7 @@ def _plover_records(path: Path, name: str) -> pd.DataFrame:
                              str(s.get("code") or ""), str(t.get("code") or ""),
                              str(s.get("actorText") or ""), str(t.get("actorText") or ""), str(url)))
     frame = pd.DataFrame(rows, columns=list(PLOVER_RECORD_COLUMNS))
+    frame = frame.astype({c: "str" for c in PLOVER_RECORD_COLUMNS[2:]})  # text even when no record is read
     frame["_row"] = frame["_row"].astype("int64")
     frame["_structural"] = frame["_structural"].astype(object)
     frame.insert(1, "_file", str(path))  # the file a row comes from, as engines give it for text files
