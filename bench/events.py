@@ -5,12 +5,15 @@ of ``--rows`` rows with realistic field distributions into a temporary folder,
 then prints one JSON object:
 
   rows          rows in the file
+  repeat        runs of each step (``--repeat``, default 3), taken in turn, each with the file read
+                through just before (so that it is in the page cache); each time below is
+                of the median run of its step, and ``runs_s`` lists every run
   file_mb       its size
   duckdb_s      pariah.events.ingest on the DuckDB engine: read, check every line,
                 keep the target's dyads, store them, aggregate per state, month and
                 direction, store the aggregates (into a fresh SQLite file)
   rows_per_s    rows / duckdb_s
-  peak_rss_mb   the peak resident memory of the process that ran that ingest
+  peak_rss_mb   the peak resident memory of the processes that ran the ingest (the most of any run)
   pandas_s      the straightforward baseline: pandas.read_csv of the same file, then
                 filter and groupby to the same aggregates (run in a child process)
   ratio         pandas_s / duckdb_s
@@ -29,7 +32,7 @@ Targets: ratio >= 5, floor_ratio <= 2.5, peak_rss_mb < 2048.
 
   threads       DuckDB's threads (``--threads``; default: every core)
 
-Usage: python bench/events.py [--rows N] [--target AFG] [--keep DIR] [--threads N]
+Usage: python bench/events.py [--rows N] [--target AFG] [--keep DIR] [--threads N] [--repeat N]
 """
 from __future__ import annotations
 
@@ -227,6 +230,18 @@ print(json.dumps({"floor_s": time.perf_counter() - t, "floor_cpu_s": time.proces
 """
 
 
+def warm(path: Path) -> None:
+    """Read ``path`` through once, so that a timed step finds it in the page cache."""
+    with open(path, "rb", buffering=0) as f:
+        while f.read(64 << 20):
+            pass
+
+
+def median(results: list[dict], key: str) -> dict:
+    """The run whose ``key`` is the median of ``results`` (the lower middle one of an even number)."""
+    return sorted(results, key=lambda r: r[key])[(len(results) - 1) // 2]
+
+
 def _child(code: str, *args: str) -> dict:
     result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
@@ -285,6 +300,7 @@ def main(argv=None) -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--target", default="AFG")
     parser.add_argument("--keep", help="generate into this folder and keep the file (reused when present)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each step; the median run is reported")
     parser.add_argument("--threads", type=int, help="DuckDB's threads for pariah, the floor and the checks "
                                                      "(default: every core; pandas reads on one)")
     args = parser.parse_args(argv)
@@ -299,24 +315,38 @@ def main(argv=None) -> None:
             generate(path, args.rows)
         generate_s = time.perf_counter() - t
         threads = str(args.threads) if args.threads else "all"
-        ingest = _child(INGEST, str(path), args.target, str(Path(tmp) / "bench.sqlite"), threads)
-        baseline = _child(PANDAS_BASELINE, str(path), args.target)
         columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in codes.gdelt_columns(2)) + "}"
-        floor = _child(FLOOR, str(path), columns, threads)
-        checks = _child(CHECKS, str(path), tmp, threads)
+        runs = {"ingest": [], "baseline": [], "floor": [], "checks": []}
+        for _ in range(args.repeat):  # the steps in turn, so that a slow spell of the machine hits all of them
+            # Each step starts with the file in the page cache: read through once just before (the pandas
+            # baseline takes half of a 24 GB machine's memory, and would leave the next step part of it on disk).
+            warm(path)
+            runs["ingest"].append(_child(INGEST, str(path), args.target, str(Path(tmp) / f"bench-{_}.sqlite"),
+                                         threads))
+            warm(path)
+            runs["baseline"].append(_child(PANDAS_BASELINE, str(path), args.target))
+            warm(path)
+            runs["floor"].append(_child(FLOOR, str(path), columns, threads))
+            warm(path)
+            runs["checks"].append(_child(CHECKS, str(path), tmp, threads))
+        ingest = median(runs["ingest"], "duckdb_s")
+        baseline = median(runs["baseline"], "pandas_s")
+        floor = median(runs["floor"], "floor_s")
+        checks = median(runs["checks"], "checks_s")
         if baseline["matched"] != ingest["matched"] or floor["floor_rows"] != args.rows:
             raise SystemExit(f"mismatch: pariah matched {ingest['matched']}, pandas {baseline['matched']}, "
                              f"floor counted {floor['floor_rows']} of {args.rows}")
         out = {
             "rows": args.rows,
             "threads": args.threads or os.cpu_count(),
+            "repeat": args.repeat,
             "file_mb": round(path.stat().st_size / 2**20, 1),
             "generate_s": round(generate_s, 2),
             "duckdb_s": round(ingest["duckdb_s"], 3),
             "rows_per_s": round(args.rows / ingest["duckdb_s"]),
-            "peak_rss_mb": round(ingest["peak_rss_mb"], 1),
+            "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs["ingest"]), 1),
             "pandas_s": round(baseline["pandas_s"], 3),
-            "pandas_peak_rss_mb": round(baseline["pandas_peak_rss_mb"], 1),
+            "pandas_peak_rss_mb": round(max(r["pandas_peak_rss_mb"] for r in runs["baseline"]), 1),
             "ratio": round(baseline["pandas_s"] / ingest["duckdb_s"], 2),
             "floor_s": round(floor["floor_s"], 3),
             "floor_ratio": round(ingest["duckdb_s"] / floor["floor_s"], 2),
@@ -324,6 +354,10 @@ def main(argv=None) -> None:
             "steps_s": {step: round(seconds, 3) for step, seconds in ingest["steps"].items()},
             "cpu_s": {"duckdb": round(ingest["duckdb_cpu_s"], 2), "pandas": round(baseline["pandas_cpu_s"], 2),
                       "floor": round(floor["floor_cpu_s"], 2)},
+            "runs_s": {"duckdb": [round(r["duckdb_s"], 3) for r in runs["ingest"]],
+                       "pandas": [round(r["pandas_s"], 3) for r in runs["baseline"]],
+                       "floor": [round(r["floor_s"], 3) for r in runs["floor"]],
+                       "checks": [round(r["checks_s"], 3) for r in runs["checks"]]},
             "load_average": round(os.getloadavg()[0], 2),
             "matched": ingest["matched"],
             "malformed": ingest["malformed"],

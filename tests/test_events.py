@@ -329,6 +329,24 @@ def test_a_file_in_another_format_fails_at_once(ledger, tmp_path, fmt, lines, me
     assert events.file_log(ledger).empty
 
 
+def test_plover_json_is_told_by_its_name_or_its_first_line(ledger, tmp_path):
+    # An array that is not valid JSON cannot be split into records: the file fails, at the line of the fault.
+    broken = tmp_path / "broken.json"
+    broken.write_text('[\n{"id": "p1", "date": "2024-03-05"},\n{"id": \n]\n')
+    with pytest.raises(EventFormatError) as info:
+        events.ingest(ledger, [broken], fmt="polecat", target="AFG")
+    assert str(info.value) == f"{broken}:4: not valid JSON: Expecting value"
+    # JSON Lines opening with a blank line, or named .jsonl though its first record is a list (not an object).
+    lines = [json.dumps(r) for r in PLOVER_ROWS[:3]]
+    blank_first = tmp_path / "records.txt"
+    blank_first.write_text("\n" + "\n".join(lines) + "\n")
+    listed_first = tmp_path / "records.ndjson.gz"
+    listed_first.write_bytes(gzip.compress(("[1]\n" + "\n".join(lines) + "\n").encode()))
+    result = events.ingest(ledger, [blank_first, listed_first], fmt="polecat", target="AFG")
+    assert [(f.rows, f.matched, f.malformed) for f in result.files] == [(3, 3, 0), (4, 3, 1)]
+    assert list(result.problems) == [f"{listed_first}:1: record: expected a JSON object"]
+
+
 @pytest.mark.parametrize("fmt", ["gdelt1", "gdelt2", "icews", "polecat"])
 def test_a_comma_separated_copy_is_named_as_such(ledger, tmp_path, fmt):
     columns = codes.gdelt_columns(1) if fmt.startswith("gdelt") else formats.ICEWS_COLUMNS
