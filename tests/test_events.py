@@ -1389,9 +1389,9 @@ def _expected_plover_problem(record) -> str | None:
     return next((message for ok, message in checks if not ok), None)
 
 
-def write_plover_file(folder: Path, drawn) -> tuple[Path, int, list[tuple[int, str]], set]:
-    """PLOVER records drawn by ``plover_file`` written out, with the count of records, the problems and the dyads
-    an independent reading expects (target AFG)."""
+def write_plover_file(folder: Path, drawn, stem: str = "records") -> tuple[Path, int, list[tuple[int, str]], set]:
+    """PLOVER records drawn by ``plover_file`` written out (``stem`` names the file), with the count of records,
+    the problems and the dyads an independent reading expects (target AFG)."""
     from pariah import reference
 
     entries, lines_file, newline, bom, packed = drawn
@@ -1423,7 +1423,7 @@ def write_plover_file(folder: Path, drawn) -> tuple[Path, int, list[tuple[int, s
     else:  # an array: problems are told by the record's number in it
         body = "[" + newline + ("," + newline).join(texts) + newline + "]" + newline
     data = (formats.BOM if bom else b"") + body.encode("utf-8", "surrogateescape")
-    path = folder / ("records.jsonl" if lines_file else "records.json")
+    path = folder / (f"{stem}.jsonl" if lines_file else f"{stem}.json")
     if packed:
         path = path.with_name(path.name + ".gz")
         path.write_bytes(gzip.compress(data))
@@ -1432,16 +1432,20 @@ def write_plover_file(folder: Path, drawn) -> tuple[Path, int, list[tuple[int, s
     return path, records, expected, dyads
 
 
-def assert_plover_read_as_expected(written, engine: str = "duckdb"):
-    path, records, expected, dyads = written
+def assert_plover_read_as_expected(files: list[tuple[Path, int, list[tuple[int, str]], set]],
+                                   engine: str = "duckdb"):
+    """Ingest ``files`` (path, records, expected problems, dyads) in one call: the problems of each in turn, and the
+    counts of records, malformed records and dyads, are as expected."""
     ledger = Ledger("sqlite://", bundled=False)
     try:
-        result = events.ingest(ledger, [path], fmt="polecat", target="AFG", engine=engine,
+        result = events.ingest(ledger, [path for path, *_ in files], fmt="polecat", target="AFG", engine=engine,
                                spark_master="local[2]" if engine == "spark" else None)
     finally:
         ledger.close()
-    assert list(result.problems) == [f"{path}:{n}: {message}" for n, message in expected]
-    assert (result.rows, result.malformed, result.matched) == (records, len(expected), len(dyads))
+    assert list(result.problems) == [f"{path}:{n}: {message}" for path, _, expected, _ in files
+                                     for n, message in expected]
+    assert [(f.rows, f.malformed, f.matched) for f in result.files] == [
+        (records, len(expected), len(dyads)) for _, records, expected, dyads in files]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -1449,4 +1453,18 @@ def assert_plover_read_as_expected(written, engine: str = "duckdb"):
 def test_plover_records_agree_with_an_independent_reading(tmp_path_factory, drawn):
     """Records as an array or JSON Lines (either line ending, a byte order mark or not, plain or gzipped): each
     record counted once, each malformed one reported once, whatever its number of actors."""
-    assert_plover_read_as_expected(write_plover_file(tmp_path_factory.mktemp("plover"), drawn))
+    assert_plover_read_as_expected([write_plover_file(tmp_path_factory.mktemp("plover"), drawn)])
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plover=st.lists(plover_file, min_size=1, max_size=2), polecat=st.one_of(st.none(), polecat_file),
+       tsv_first=st.booleans())
+def test_plover_and_polecat_files_in_one_ingest(tmp_path_factory, plover, polecat, tsv_first):
+    """PLOVER JSON files and a tab-separated POLECAT export in one ingest: each file reported on its own."""
+    folder = tmp_path_factory.mktemp("mixed")
+    files = [write_plover_file(folder, drawn, stem=f"records{k}") for k, drawn in enumerate(plover)]
+    if polecat is not None:
+        path, lines, expected, dyads = write_polecat_file(folder, polecat)
+        tsv = (path, sum(1 for line in lines[1:] if line), expected, dyads)  # rows past the header
+        files = [tsv, *files] if tsv_first else [*files, tsv]
+    assert_plover_read_as_expected(files)

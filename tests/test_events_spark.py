@@ -139,7 +139,7 @@ def test_spark_reads_icews_and_polecat_lines_as_an_independent_reading_does(spar
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(drawn=plover_file)
 def test_spark_reads_plover_records_as_an_independent_reading_does(spark_session, tmp_path_factory, drawn):
-    assert_plover_read_as_expected(write_plover_file(tmp_path_factory.mktemp("plover"), drawn), engine="spark")
+    assert_plover_read_as_expected([write_plover_file(tmp_path_factory.mktemp("plover"), drawn)], engine="spark")
 
 
 def test_date_checks_agree_on_both_engines(spark_session):
