@@ -1279,21 +1279,23 @@ icews_file = st.tuples(st.lists(st.one_of(_icews_sound, _icews_sound, _icews_fie
                        st.sampled_from(["\n", "\r\n"]), st.booleans())
 
 
-def write_icews_file(folder: Path, drawn) -> tuple[Path, list[str], list[tuple[int, str]], set]:
-    """An ICEWS file drawn by ``icews_file`` written out, with the problems and dyads an independent reading
-    expects."""
+def write_icews_file(folder: Path, drawn, year: int = 2024) -> tuple[Path, list[str], list[tuple[int, str]], set]:
+    """An ICEWS file drawn by ``icews_file`` written out (``year`` names it), with the problems and dyads an
+    independent reading expects."""
     entries, newline, bom = drawn
     lines, expected, dyads = _expected_reading(entries, formats.ICEWS_COLUMNS, {"Story ID": "1"}, _ICEWS_READ,
                                                _expected_icews_problem, ("Source Country", "Target Country"))
-    path = folder / "events.2024.tab"
+    path = folder / f"events.{year}.tab"
     path.write_bytes((formats.BOM if bom else b"") + (newline.join(lines) + newline).encode("utf-8", "surrogateescape"))
     return path, lines, expected, dyads
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(drawn=icews_file)
-def test_icews_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, drawn):
-    assert_read_as_expected("icews", [write_icews_file(tmp_path_factory.mktemp("icews"), drawn)])
+@given(files=st.lists(icews_file, min_size=1, max_size=3))
+def test_icews_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, files):
+    """Yearly files in one ingest (files of one shape, a header each, in one scan)."""
+    folder = tmp_path_factory.mktemp("icews")
+    assert_read_as_expected("icews", [write_icews_file(folder, drawn, 2020 + k) for k, drawn in enumerate(files)])
 
 
 _polecat_fields = st.fixed_dictionaries({

@@ -128,10 +128,12 @@ def test_spark_reads_lines_as_an_independent_reading_does(spark_session, tmp_pat
 
 
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(icews=icews_file, polecat=polecat_file)
+@given(icews=st.lists(icews_file, min_size=1, max_size=2), polecat=polecat_file)
 def test_spark_reads_icews_and_polecat_lines_as_an_independent_reading_does(spark_session, tmp_path_factory, icews,
                                                                              polecat):
-    assert_read_as_expected("icews", [write_icews_file(tmp_path_factory.mktemp("icews"), icews)], engine="spark")
+    folder = tmp_path_factory.mktemp("icews")
+    assert_read_as_expected("icews", [write_icews_file(folder, drawn, 2020 + k) for k, drawn in enumerate(icews)],
+                            engine="spark")
     assert_read_as_expected("polecat", [write_polecat_file(tmp_path_factory.mktemp("polecat"), polecat)],
                             engine="spark")
 
