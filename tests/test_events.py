@@ -1327,24 +1327,28 @@ def _expected_polecat_problem(entry: dict) -> str | None:
     return next((message for ok, message in checks if not ok), None)
 
 
-polecat_file = st.lists(st.one_of(_polecat_sound, _polecat_sound, _polecat_fields, _polecat_odd, st.just(""),
-                                  st.just("a\tb")), max_size=30)
+polecat_file = st.tuples(st.lists(st.one_of(_polecat_sound, _polecat_sound, _polecat_fields, _polecat_odd,
+                                            st.just(""), st.just("a\tb")), max_size=30),
+                         st.sampled_from(["\n", "\r\n"]), st.booleans())
 
 
-def write_polecat_file(folder: Path, entries) -> tuple[Path, list[str], list[tuple[int, str]], set]:
-    """A POLECAT file drawn by ``polecat_file`` written out, with the problems and dyads an independent reading
-    expects."""
+def write_polecat_file(folder: Path, drawn, week: int = 1) -> tuple[Path, list[str], list[tuple[int, str]], set]:
+    """A POLECAT file drawn by ``polecat_file`` written out (``week`` names it), with the problems and dyads an
+    independent reading expects."""
+    entries, newline, bom = drawn
     lines, expected, dyads = _expected_reading(entries, POLECAT_COLUMNS, {"Source": "s"}, _POLECAT_READ,
                                                _expected_polecat_problem, ("Actor Country", "Recipient Country"))
-    path = folder / "ngecEvents.DV.txt"
-    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
+    path = folder / f"ngecEvents.{week:02d}.DV.txt"
+    path.write_bytes((formats.BOM if bom else b"") + (newline.join(lines) + newline).encode("utf-8", "surrogateescape"))
     return path, lines, expected, dyads
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(entries=polecat_file)
-def test_polecat_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, entries):
-    assert_read_as_expected("polecat", [write_polecat_file(tmp_path_factory.mktemp("polecat"), entries)])
+@given(files=st.lists(polecat_file, min_size=1, max_size=3))
+def test_polecat_checks_and_dyads_agree_with_an_independent_reading(tmp_path_factory, files):
+    """Weekly files in one ingest, each with either line ending and a byte order mark or not."""
+    folder = tmp_path_factory.mktemp("polecat")
+    assert_read_as_expected("polecat", [write_polecat_file(folder, drawn, k) for k, drawn in enumerate(files)])
 
 
 # PLOVER JSON records: an array, or one record a line (JSON Lines). Actors are lists of coded actors (compound
