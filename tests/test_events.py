@@ -1262,6 +1262,15 @@ def _expected_reading(entries, columns, defaults: dict, read: list[int], value_p
     return lines, expected, dyads
 
 
+def _write_reading(path: Path, drawn, *reading) -> tuple[Path, list[str], list[tuple[int, str]], set]:
+    """A file with a header written from ``drawn`` (entries, line ending, byte order mark or not), with what
+    ``_expected_reading(entries, *reading)`` expects of it."""
+    entries, newline, bom = drawn
+    lines, expected, dyads = _expected_reading(entries, *reading)
+    path.write_bytes((formats.BOM if bom else b"") + (newline.join(lines) + newline).encode("utf-8", "surrogateescape"))
+    return path, lines, expected, dyads
+
+
 def _expected_icews_problem(entry: dict) -> str | None:
     event_id, date, code, score = entry["Event ID"], entry["Event Date"], entry["CAMEO Code"], entry["Intensity"]
     checks = [
@@ -1282,12 +1291,8 @@ icews_file = st.tuples(st.lists(st.one_of(_icews_sound, _icews_sound, _icews_fie
 def write_icews_file(folder: Path, drawn, year: int = 2024) -> tuple[Path, list[str], list[tuple[int, str]], set]:
     """An ICEWS file drawn by ``icews_file`` written out (``year`` names it), with the problems and dyads an
     independent reading expects."""
-    entries, newline, bom = drawn
-    lines, expected, dyads = _expected_reading(entries, formats.ICEWS_COLUMNS, {"Story ID": "1"}, _ICEWS_READ,
-                                               _expected_icews_problem, ("Source Country", "Target Country"))
-    path = folder / f"events.{year}.tab"
-    path.write_bytes((formats.BOM if bom else b"") + (newline.join(lines) + newline).encode("utf-8", "surrogateescape"))
-    return path, lines, expected, dyads
+    return _write_reading(folder / f"events.{year}.tab", drawn, formats.ICEWS_COLUMNS, {"Story ID": "1"}, _ICEWS_READ,
+                          _expected_icews_problem, ("Source Country", "Target Country"))
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -1335,12 +1340,8 @@ polecat_file = st.tuples(st.lists(st.one_of(_polecat_sound, _polecat_sound, _pol
 def write_polecat_file(folder: Path, drawn, week: int = 1) -> tuple[Path, list[str], list[tuple[int, str]], set]:
     """A POLECAT file drawn by ``polecat_file`` written out (``week`` names it), with the problems and dyads an
     independent reading expects."""
-    entries, newline, bom = drawn
-    lines, expected, dyads = _expected_reading(entries, POLECAT_COLUMNS, {"Source": "s"}, _POLECAT_READ,
-                                               _expected_polecat_problem, ("Actor Country", "Recipient Country"))
-    path = folder / f"ngecEvents.{week:02d}.DV.txt"
-    path.write_bytes((formats.BOM if bom else b"") + (newline.join(lines) + newline).encode("utf-8", "surrogateescape"))
-    return path, lines, expected, dyads
+    return _write_reading(folder / f"ngecEvents.{week:02d}.DV.txt", drawn, POLECAT_COLUMNS, {"Source": "s"},
+                          _POLECAT_READ, _expected_polecat_problem, ("Actor Country", "Recipient Country"))
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -242,23 +242,22 @@ def _file_scan(engine, layout: formats.Layout, grouped: pd.DataFrame, structural
     set_aside, unsplit = structural
     problems = list(set_aside)
     bad_rows = int(grouped.loc[grouped["problem"].notna(), "rows"].sum())
-    read = int(grouped["rows"].sum()) + unsplit
-    if layout.records is not None:
-        # A record gives a row per pair of its actors, sound or malformed together: count records, and list each
-        # malformed one once (records are in memory, so all of them are numbered).
-        read = int(layout.records["_row"].nunique())
-        if bad_rows:
-            numbered = _rows(engine, [layout], numbered=True)
-            bad = engine.fetch(pipeline.malformed(formats.normalize(layout, numbered, countries)))
-            bad = bad.drop_duplicates("_row")
-            bad_rows = len(bad)
-            problems += list(zip((int(r) for r in bad["_row"]), bad["problem"])) if locate else []
-    elif bad_rows and locate:
+    records = layout.records is not None
+    # A PLOVER record gives a row per pair of its actors, sound or malformed together: records are counted, and
+    # each malformed one listed once (records are in memory, so all of them are numbered).
+    read = int(layout.records["_row"].nunique()) if records else int(grouped["rows"].sum()) + unsplit
+    if bad_rows and (locate or records):
         # Line numbers need the rows in file order, which only a second pass over the file gives.
         numbered = _rows(engine, [layout], numbered=True)
-        bad = engine.fetch(pipeline.malformed(formats.normalize(layout, numbered, countries)).limit(MAX_PROBLEMS))
-        lines = engine.line_of(layout, [int(r) for r in bad["_row"]], set_aside)
-        problems += list(zip(lines, bad["problem"]))
+        query = pipeline.malformed(formats.normalize(layout, numbered, countries))
+        if records:
+            bad = engine.fetch(query).drop_duplicates("_row")
+            bad_rows, lines = len(bad), [int(r) for r in bad["_row"]]
+        else:
+            bad = engine.fetch(query.limit(MAX_PROBLEMS))
+            lines = engine.line_of(layout, [int(r) for r in bad["_row"]], set_aside)
+        if locate:
+            problems += list(zip(lines, bad["problem"]))
     problems = sorted(problems)[:MAX_PROBLEMS]
     dyads = grouped[grouped["_key"].notna() & grouped["problem"].isna() & grouped["direction"].notna()].copy()
     dyads = _dates(dyads)[list(EVENT_COLUMNS)].sort_values("event_id", kind="stable").reset_index(drop=True)
