@@ -457,6 +457,23 @@ def _date_ok(date_text, compact: bool, number):
     return ok.fill_null(False)
 
 
+def _id_check(name: str, text, marked):
+    """The check of an event id column ``name``: 1 to 18 digits (``marked``: ``_marked(text)``)."""
+    import ibis
+
+    return _bad(_digits(text, marked)), ibis.literal(f"{name}: expected 1 to 18 digits, found '") + text + "'"
+
+
+def _date_check(name: str, text, compact: bool, number, checked=None):
+    """The check of a date column ``name``: ``checked`` (default: ``text``, all of it) is a real ``YYYYMMDD``
+    (compact) or ``YYYY-MM-DD`` date; ``number``: its ``_date_number``. The message shows ``text``."""
+    import ibis
+
+    shape = "YYYYMMDD" if compact else "YYYY-MM-DD"
+    ok = _date_ok(text if checked is None else checked, compact, number)
+    return _bad(ok), ibis.literal(f"{name}: bad date '") + text + f"', expected {shape}"
+
+
 def _day(date_text, compact: bool):
     import ibis
 
@@ -596,10 +613,8 @@ def _normalize_gdelt(t, layout: Layout):
     source = _text(t, "SOURCEURL") if "SOURCEURL" in layout.columns else ibis.literal("")
     event_id = s["GLOBALEVENTID"]
     problem = ibis.coalesce(t["_structural"], _problem(
-        (_bad(_digits(event_id, parsed["event_id"])),
-         ibis.literal("GLOBALEVENTID: expected 1 to 18 digits, found '") + event_id + "'"),
-        (_bad(_date_ok(s["SQLDATE"], True, parsed["date"])),
-         ibis.literal("SQLDATE: bad date '") + s["SQLDATE"] + "', expected YYYYMMDD"),
+        _id_check("GLOBALEVENTID", event_id, parsed["event_id"]),
+        _date_check("SQLDATE", s["SQLDATE"], True, parsed["date"]),
         *_cameo_checks(s["EventCode"], s["EventRootCode"], s["GoldsteinScale"], parsed, "EventCode",
                        "EventRootCode", "GoldsteinScale"),
         (~s["QuadClass"].isin(["1", "2", "3", "4"]),
@@ -625,9 +640,8 @@ def _normalize_icews(t, countries: dict[str, str]):
     root = code.substr(0, 2)
     event_id = s["Event ID"]
     problem = ibis.coalesce(t["_structural"], _problem(
-        (_bad(_digits(event_id, parsed["event_id"])), ibis.literal("Event ID: expected 1 to 18 digits, found '") + event_id + "'"),
-        (_bad(_date_ok(s["Event Date"], False, parsed["date"])),
-         ibis.literal("Event Date: bad date '") + s["Event Date"] + "', expected YYYY-MM-DD"),
+        _id_check("Event ID", event_id, parsed["event_id"]),
+        _date_check("Event Date", s["Event Date"], False, parsed["date"]),
         *_cameo_checks(code, root, s["Intensity"], parsed, "CAMEO Code", None, "Intensity"),
     ))
     source = ibis.ifelse(s["Publisher"] != "", s["Publisher"] + ", ", "") + "ICEWS story " + s["Story ID"]
@@ -648,8 +662,7 @@ def _plover_checks(event, date_text, date_number, event_name: str, date_name: st
 
     categories = list(codes.plover()["category"])
     return [
-        (_bad(_date_ok(date_text.substr(0, 10), False, date_number)),
-         ibis.literal(f"{date_name}: bad date '") + date_text + "', expected YYYY-MM-DD"),
+        _date_check(date_name, date_text, False, date_number, checked=date_text.substr(0, 10)),
         (~event.isin(categories), ibis.literal(f"{event_name}: unknown PLOVER category '") + event + "'"),
     ]
 
