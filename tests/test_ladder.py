@@ -132,3 +132,24 @@ def test_panel_agrees_with_status_on_every_date(history):
     for day, level in zip(pd.DatetimeIndex(grid).date, levels):
         expected = ladder.dyad_as_of("X", initial, [s for s in steps if s.on <= day], start, day).level
         assert level == expected, (day, steps)
+
+
+def test_use_force_makes_a_dyad_hostile_until_a_ceasefire():
+    steps = ladder.sort_steps([Step(D(2025, 10, 12), "use_force"), Step(D(2025, 10, 19), "ceasefire")])
+    start = D(2021, 8, 15)
+    envoy = Components(hosted="ambassador")
+    during = ladder.dyad_as_of("PAK", envoy, steps, start, D(2025, 10, 15))
+    assert during.level == Level.AMBASSADORS and during.components.hostile   # hostile beside the level
+    assert ladder.dyad_as_of("PAK", Components(), steps, start, D(2025, 10, 15)).level == Level.HOSTILE
+    after = ladder.dyad_as_of("PAK", Components(), steps, start, D(2025, 10, 20))
+    assert after.level == Level.NONE and not after.components.hostile
+    assert ladder.dyad_as_of("PAK", Components(designated=True), steps, start, D(2025, 10, 20)).components.hostile
+
+
+def test_a_ledger_migrated_before_use_force_accepts_it(tmp_path):
+    from pariah.ledger import Ledger
+
+    ledger = Ledger(f"sqlite:///{tmp_path / 'l.sqlite'}", bundled=False)
+    with ledger.engine.begin() as conn:
+        kinds = conn.exec_driver_sql("select sql from sqlite_master where name = 'acts'").scalar()
+    assert "use_force" in kinds and "ceasefire" in kinds

@@ -91,3 +91,15 @@ def test_organizations_registry():
     for code in ["UN", "UNSC", "UNGA", "EU", "LAS", "OIC", "SCO", "AU", "ASEAN", "GCC", "NATO", "COE"]:
         assert code in orgs.index
     assert reference.name("LAS") == "League of Arab States"
+
+
+@pytest.mark.parametrize("code, region", [("DDR", "Europe"), ("YMD", "Asia"), ("XNC", "Asia"), ("XSL", "Africa"), ("RHO", "Africa")])
+def test_former_and_unrecognized_entities_resolve_and_take_their_parents_region(code, region):
+    assert reference.resolve_actor(code.lower()) == code
+    row = reference.states().loc[code]
+    assert row["region"] == region and row["kind"] in ("former", "unrecognized") and not row["un_member"]
+    assert code not in reference.un_members(dt.date(1980, 1, 1))
+
+
+def test_the_organization_of_american_states_is_an_actor():
+    assert reference.resolve_actor("oas") == "OAS"

@@ -306,4 +306,5 @@ def test_stylesheet_colours_are_the_maps():
 def test_every_state_has_an_outline():
     from pariah import reference
 
-    assert set(reference.states().index) <= set(geo.state_codes())
+    states = reference.states()
+    assert set(states.index[states["kind"] == "state"]) <= set(geo.state_codes())

@@ -84,6 +84,8 @@ ACTS: dict[str, str] = {
     "delist": "off the actor's terror or banned list",
     "impose_sanctions": "hostile: sanctioned by the actor",
     "lift_sanctions": "sanctions lifted",
+    "use_force": "hostile: armed force by the actor against the target (strikes, border war)",
+    "ceasefire": "ceasefire or end of hostilities: the use of force no longer holds",
     "suspend_membership": "organization suspends the target",
     "readmit_membership": "organization readmits the target",
     "declare_nonrecognition": "the actor states it will not recognize: coalition membership",
@@ -150,10 +152,11 @@ class Components:
     sanctioned: bool = False
     last_contact: dt.date | None = None
     nonrecognition: bool = False   # the state declared it will not recognize
+    at_war: bool = False           # the state uses armed force against the target
 
     @property
     def hostile(self) -> bool:
-        return self.designated or self.sanctioned
+        return self.designated or self.sanctioned or self.at_war
 
     def level(self, on: dt.date) -> Level:
         if self.recognition:
@@ -201,6 +204,10 @@ class Components:
             return rep(c, sanctioned=True)
         if act == "lift_sanctions":
             return rep(c, sanctioned=False)
+        if act == "use_force":
+            return rep(c, at_war=True)
+        if act == "ceasefire":
+            return rep(c, at_war=False)
         if act == "declare_nonrecognition":
             return rep(c, nonrecognition=True)
         return c

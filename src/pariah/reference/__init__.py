@@ -12,6 +12,8 @@ Where a well-kept package ships the data, pariah reads it from there:
 
 What no package ships is data in this folder, each row with its source:
 ``extra_states.csv`` (Kosovo, Taiwan: population and neighbours),
+``historical_states.csv`` (former states such as the GDR, and entities few or
+none recognize, such as Northern Cyprus: codes and the state whose region they take),
 ``blocs.csv`` (NATO, G20, SCO, BRICS, CSTO, OIC, Arab League, GCC, ASEAN,
 African Union, P5) and ``organizations.csv`` (the organization actors).
 """
@@ -58,7 +60,12 @@ def _atlas() -> tuple[dict[str, list[str]], dict[str, int]]:
 @functools.cache
 def state_codes() -> tuple[str, ...]:
     """The ISO3 codes of ``states()``, sorted, without loading borders and populations."""
-    return tuple(sorted(_coco_table()["ISO3"]))
+    return tuple(sorted([*_coco_table()["ISO3"], *_historical_table()["iso3"]]))
+
+
+@functools.cache
+def _historical_table() -> pd.DataFrame:
+    return pd.read_csv(_data("historical_states.csv").open(encoding="utf-8"), dtype=str, keep_default_na=False)
 
 
 @functools.cache
@@ -67,7 +74,8 @@ def states() -> pd.DataFrame:
 
     Columns: ``iso3``, ``name``, ``m49``, ``region`` (UN M49 region), ``subregion``,
     ``un_member`` (bool), ``un_joined`` (year or <NA>), ``population``,
-    ``neighbours`` (tuple of ISO3), ``source``. Example row::
+    ``neighbours`` (tuple of ISO3), ``source``, ``kind`` (``state``, or ``former`` and
+    ``unrecognized`` for the rows of ``historical_states.csv``). Example row::
 
         iso3=AFG name=Afghanistan region=Asia subregion=Southern Asia
         un_member=True un_joined=1946 neighbours=(CHN, IRN, PAK, TJK, TKM, UZB)
@@ -107,7 +115,22 @@ def states() -> pd.DataFrame:
     rows["source"] = [
         extra_by[i].source if i in extra_by else "country_converter 1.3.2; pyworldatlas 0.10.0" for i in rows["iso3"]
     ]
+    rows["kind"] = "state"
+    rows = pd.concat([rows, _historical_rows(rows)], ignore_index=True)
     return rows.set_index("iso3", drop=False).sort_index()
+
+
+def _historical_rows(current: pd.DataFrame) -> pd.DataFrame:
+    """Former states and unrecognized entities, each in the region of the state named as its ``parent``."""
+    table = _historical_table()
+    parent = current.set_index("iso3").reindex(table["parent"])
+    return pd.DataFrame({
+        "iso3": table["iso3"], "name": table["name"], "m49": pd.NA,
+        "region": parent["region"].to_numpy(), "subregion": parent["subregion"].to_numpy(),
+        "un_member": False, "un_joined": pd.array([pd.NA] * len(table), dtype="Int64"),
+        "population": pd.array([pd.NA] * len(table), dtype="Int64"),
+        "neighbours": [()] * len(table), "source": table["source"], "kind": table["kind"],
+    })
 
 
 @functools.cache

@@ -6,13 +6,19 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
-from pariah.ladder import ACTS
 from pariah.ledger.schema import CONFIDENCE, one_of
 
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
+
+#: The act types of this revision, frozen: a later migration that adds a type lists its own.
+ACTS = ("recognize", "withdraw_recognition", "freeze_recognition", "accept_ambassador", "accept_envoy",
+        "expel_envoy", "appoint_ambassador", "open_mission", "downgrade_mission", "close_mission",
+        "official_visit", "host_visit", "attend_conference", "host_conference", "sign_agreement",
+        "designate", "delist", "impose_sanctions", "lift_sanctions", "suspend_membership",
+        "readmit_membership", "declare_nonrecognition", "other")
 
 
 def upgrade():
