@@ -37,7 +37,7 @@ EXTRA = ["XKX", "TWN", "PSE", "VAT", "ESH", "COK", "NIU", "HKG"]
 def world_and_model():
     ledger = pariah.Ledger("sqlite://")
     cutoff = dt.date(2024, 2, 1)
-    model = forecast.fit(ledger, cutoff, "ambassadors", n_bootstrap=0)
+    model = forecast.fit(ledger, as_of=cutoff, level="ambassadors", n_bootstrap=0)
     acts = ledger.acts("taliban-2021", known_on=cutoff)
     extra = pd.DataFrame([{**acts.iloc[0].to_dict(), "actor": s, "act": "other", "act_id": f"bench-{s}"} for s in EXTRA])
     world = build(ledger.case("taliban-2021"), pd.concat([acts, extra], ignore_index=True), until=cutoff)

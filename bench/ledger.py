@@ -3,7 +3,7 @@
 Prints one JSON object:
   import_rows_per_s        pariah's importer, a generated 1,000,000-row CSV into a fresh SQLite file
   import_naive_rows_per_s  the obvious importer: csv.DictReader, validate row by row, one INSERT per row
-  panel_s                  pariah.ladder.panel_frame: daily levels of 200 states over 5 years
+  panel_s                  pariah.panel.panel_frame: daily levels of 200 states over 5 years
   panel_naive_s            the obvious panel: for every date, query the acts up to it and compute each state's level
 
 The naive importer runs on the first NAIVE_ROWS rows and the naive panel on every
@@ -27,7 +27,8 @@ from pathlib import Path
 import numpy as np
 
 from pariah import case as case_module
-from pariah import ladder, reference
+from pariah import dates, ladder, panel, reference
+from pariah.acts import ACTS
 from pariah.ledger import Ledger
 from pariah.ledger.schema import EXCHANGE_COLUMNS, acts as acts_table
 
@@ -48,7 +49,7 @@ PANEL_STEP = 20
 
 def generate(path: Path, rows: int, states: list[str], seed: int = 1) -> None:
     rng = random.Random(seed)
-    acts = list(ladder.ACTS)
+    acts = list(ACTS)
     start = dt.date(2020, 1, 1)
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
@@ -66,9 +67,9 @@ def naive_import(ledger: Ledger, path: Path, limit: int) -> int:
         for row in csv.DictReader(f):
             if n >= limit:
                 break
-            first, last = ladder.date_bounds(row["date"])
+            first, last = dates.date_bounds(row["date"])
             actor = reference.resolve_actor(row["actor"])
-            assert row["act"] in ladder.ACTS and row["source"] and row["description"]
+            assert row["act"] in ACTS and row["source"] and row["description"]
             exists = conn.execute(acts_table.select().where(acts_table.c.act_id == row["id"])).first()
             if exists is None:
                 conn.execute(acts_table.insert().values(
@@ -84,7 +85,7 @@ def naive_panel(ledger: Ledger, case, grid: np.ndarray, states: list[str]) -> di
     for day in grid.astype("datetime64[D]").astype(object):
         acts = ledger.acts(case.id)
         acts = acts[acts["day"] <= day]
-        steps = ladder._frame_steps(acts)
+        steps = panel.frame_steps(acts)
         out[day] = [int(ladder.dyad_as_of(s, case.initial_components(s), steps.get(s, []), case.start, day).level)
                     for s in states]
     return out
@@ -124,9 +125,9 @@ def main() -> None:
         pl.import_files([small])
         start, end = dt.date(2020, 1, 1), dt.date(2024, 12, 30)
         t = time.perf_counter()
-        frame = ladder.panel_frame(case, pl.acts(case.id), start, end, "day")
+        frame = panel.panel_frame(case, pl.acts(case.id), start=start, end=end, freq="day")
         panel_s = time.perf_counter() - t
-        grid = ladder.date_grid(start, end, "day")
+        grid = dates.date_grid(start, end, "day")
         sample = grid[::PANEL_STEP]
         t = time.perf_counter()
         slow = naive_panel(pl, case, sample, list(frame.columns))

@@ -24,6 +24,7 @@ import pandas as pd
 
 from pariah import case as case_module
 from pariah import ladder, measure, reference
+from pariah.acts import ACT_ORDER, ACTS
 from pariah.ledger import Ledger
 from pariah.measure.index import MAPPINGS
 from pariah.measure.weights import SCHEMES, weights
@@ -46,7 +47,7 @@ NAIVE_STEP = 12
 
 def generate(states: list[str], seed: int = 3) -> pd.DataFrame:
     rng = random.Random(seed)
-    kinds = list(ladder.ACTS)
+    kinds = list(ACTS)
     start = dt.date(2000, 1, 1)
     rows = []
     for i in range(ACTS):
@@ -61,8 +62,8 @@ def naive_index(case, acts: pd.DataFrame, months: pd.DatetimeIndex, states: list
     """Month by month, state by state, the way one would write it first."""
     out = []
     table = reference.states()
-    # acts of one day in the ladder's order (ladder.ACT_ORDER), as pariah applies them
-    acts = acts.assign(order=acts["act"].map(ladder.ACT_ORDER)).sort_values(["day", "order", "act_id"])
+    # acts of one day in the ladder's order (ACT_ORDER), as pariah applies them
+    acts = acts.assign(order=acts["act"].map(ACT_ORDER)).sort_values(["day", "order", "act_id"])
     for month in months:
         day = month.date()
         known = acts[acts["day"] <= day]

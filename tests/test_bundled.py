@@ -10,7 +10,8 @@ import pariah
 from pariah import case as case_module
 from pariah import cases as bundled
 from pariah import reference
-from pariah.ladder import ACTS, to_date
+from pariah.acts import ACTS
+from pariah.dates import to_date
 from pariah.ledger import Ledger
 
 URL = re.compile(r"https?://\S+")
@@ -78,7 +79,7 @@ def test_dates_fall_inside_the_case_period(case_id, ledger):
 
 
 def test_taliban_2021_on_1_february_2024_matches_the_record(ledger):
-    status = pariah.status(ledger, "taliban-2021", "2024-02-01").set_index("state")
+    status = pariah.status(ledger, "taliban-2021", as_of="2024-02-01").set_index("state")
     china = status.loc["CHN"]
     assert china["hosted"] == "ambassador" and china["level_name"] == "ambassadors"
     assert status.loc["IND", "mission"] == "mission"  # India's technical team in Kabul
@@ -89,17 +90,17 @@ def test_taliban_2021_on_1_february_2024_matches_the_record(ledger):
 
 
 def test_russia_recognized_the_taliban_in_july_2025(ledger):
-    before = pariah.status(ledger, "taliban-2021", "2025-07-01").set_index("state")
-    after = pariah.status(ledger, "taliban-2021", "2025-07-04").set_index("state")
+    before = pariah.status(ledger, "taliban-2021", as_of="2025-07-01").set_index("state")
+    after = pariah.status(ledger, "taliban-2021", as_of="2025-07-04").set_index("state")
     assert not before.loc["RUS", "recognition"] and after.loc["RUS", "level_name"] == "recognized"
     assert after["recognition"].sum() == 1
 
 
 def test_kosovo_and_taiwan_are_recognition_cases(ledger):
-    kosovo = pariah.status(ledger, "kosovo-2008", "2020-01-01")
+    kosovo = pariah.status(ledger, "kosovo-2008", as_of="2020-01-01")
     assert (kosovo["level_name"] == "recognized").sum() >= 90
-    taiwan = pariah.status(ledger, "roc-taiwan", "1971-01-01")
-    later = pariah.status(ledger, "roc-taiwan", "2025-01-01")
+    taiwan = pariah.status(ledger, "roc-taiwan", as_of="1971-01-01")
+    later = pariah.status(ledger, "roc-taiwan", as_of="2025-01-01")
     assert (taiwan["recognition"]).sum() > (later["recognition"]).sum() > 5
 
 

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from pariah import events
 from pariah.events import codes, formats
-from pariah.events.errors import EventFormatError, MalformedEvents
+from pariah.exceptions import EventFormatError, MalformedEvents
 from pariah.exceptions import PariahError
 from pariah.ledger import Ledger
 
@@ -223,7 +223,7 @@ def test_gdelt_package_tables_agree_with_the_shared_copies():
 
 
 def test_act_mapping_is_data_with_a_reason_and_real_codes():
-    from pariah.ladder import ACTS
+    from pariah.acts import ACTS
 
     mapping = codes.act_mapping()
     assert not mapping.duplicated(["scheme", "code", "mode", "direction"]).any()
@@ -858,11 +858,9 @@ def test_engagement_needs_a_dataset_when_several_hold_events(ledger, gdelt2_file
 def cli(tmp_path, monkeypatch):
     import pariah.cli
     from conftest import CASE_YAML
-    from pariah.events.commands import register
 
     monkeypatch.setenv("PARIAH_DB", f"sqlite:///{tmp_path / 'cli.sqlite'}")
-    added = not any(g.name == "events" for g in pariah.cli.app.registered_groups)
-    register(pariah.cli.app)
+    assert [g.name for g in pariah.cli.app.registered_groups].count("events") == 1
     runner = CliRunner()
     (tmp_path / "case.yaml").write_text(CASE_YAML, encoding="utf-8")
 
@@ -871,8 +869,6 @@ def cli(tmp_path, monkeypatch):
 
     assert invoke("cases", "add", tmp_path / "case.yaml").exit_code == 0
     yield invoke
-    if added:
-        pariah.cli.app.registered_groups[:] = [g for g in pariah.cli.app.registered_groups if g.name != "events"]
 
 
 def test_cli_ingest_show_candidates_accept(cli, gdelt2_file):
@@ -945,7 +941,7 @@ def test_date_checks_accept_real_dates_only():
 
 
 def test_spark_master_needs_the_spark_engine(ledger, gdelt2_file):
-    with pytest.raises(PariahError, match="--spark-master needs --engine spark"):
+    with pytest.raises(PariahError, match="spark_master needs engine='spark'"):
         events.ingest(ledger, [gdelt2_file], fmt="gdelt2", target="AFG", spark_master="local[2]")
 
 
@@ -1052,16 +1048,16 @@ def test_forecast_uses_engagement_from_ingested_events(tmp_path):
     lines = [gdelt_line(GLOBALEVENTID=str(i), SQLDATE=f"2023-11-{d:02d}".replace("-", ""), GoldsteinScale="7.0")
              for i, d in enumerate(range(1, 21), start=1)]
     events.ingest(ledger, [write_gdelt(tmp_path / "g.tsv", lines)], fmt="gdelt2", target="AFG")
-    model = forecast.fit(ledger, "2024-02-01", "ambassadors", n_bootstrap=0, engagement=True)
+    model = forecast.fit(ledger, as_of="2024-02-01", level="ambassadors", n_bootstrap=0, engagement=True)
     assert "engagement" in model.features
-    from pariah.forecast import _world
+    from pariah.forecast.training import world_as_known
 
-    world = _world(ledger, ledger.case("taliban-2021"), dt.date(2024, 2, 1), True)
+    world = world_as_known(ledger, ledger.case("taliban-2021"), dt.date(2024, 2, 1), engagement=True)
     pak = world.states.index("PAK")
     december = list(world.months.strftime("%Y-%m")).index("2023-12")
     assert world.engagement[december, pak] == pytest.approx(np.log1p(20 * 7.0))  # November's events
     assert world.engagement[december + 1, pak] == 0.0
-    rows = forecast.forecast(ledger, "taliban-2021", "2024-02-01", 12, "ambassadors", n_bootstrap=0, engagement=True)
+    rows = forecast.forecast(ledger, "taliban-2021", as_of="2024-02-01", horizon=12, level="ambassadors", n_bootstrap=0, engagement=True)
     assert not rows.empty
 
 

@@ -25,7 +25,7 @@ if shutil.which("java") is None:
     pytest.skip("Spark needs Java on the PATH", allow_module_level=True)
 
 from pariah import events  # noqa: E402
-from pariah.events.errors import EventFormatError  # noqa: E402
+from pariah.exceptions import EventFormatError  # noqa: E402
 from pariah.ledger import Ledger  # noqa: E402
 from test_events import GOOD, OTHER, gdelt_line, write_gdelt  # noqa: E402
 

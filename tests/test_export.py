@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from conftest import act_row, write_csv
 from pariah.exceptions import ImportRejected
-from pariah.ladder import ACTS
+from pariah.acts import ACTS
 from pariah.ledger import Ledger
 
 

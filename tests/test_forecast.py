@@ -25,7 +25,7 @@ def ledger():
 def taliban_2024(ledger):
     """The cascade model of taliban-2021 at ambassadors, fitted and started as known on 2024-02-01."""
     cutoff = D(2024, 2, 1)
-    model = forecast.fit(ledger, cutoff, "ambassadors", n_bootstrap=0)
+    model = forecast.fit(ledger, as_of=cutoff, level="ambassadors", n_bootstrap=0)
     world = build(ledger.case("taliban-2021"), ledger.acts("taliban-2021", known_on=cutoff), until=cutoff)
     return cascade.CascadeModel(model, world, len(world.months) - 1)
 
@@ -60,7 +60,7 @@ def test_peer_coefficients_are_never_negative():
 
 
 def test_forecast_rows(ledger):
-    rows = forecast.forecast(ledger, "taliban-2021", "2024-02-01", 24, "ambassadors", n_bootstrap=4, seed=1)
+    rows = forecast.forecast(ledger, "taliban-2021", as_of="2024-02-01", horizon=24, level="ambassadors", n_bootstrap=4, seed=1)
     assert list(rows.columns) == ["state", "name", "p", "p_low", "p_high", "level", "current_level", "drivers"]
     assert (rows["p"].diff().dropna() <= 1e-12).all()
     assert ((rows["p"] >= 0) & (rows["p"] <= 1)).all()
@@ -72,7 +72,7 @@ def test_forecast_rows(ledger):
 def test_no_leakage_changing_acts_after_the_cutoff_changes_nothing(tmp_path):
     cutoff = D(2023, 6, 1)
     first = pariah.Ledger("sqlite://")
-    before = forecast.forecast(first, "taliban-2021", cutoff, 12, "ambassadors", n_bootstrap=2, seed=3)
+    before = forecast.forecast(first, "taliban-2021", as_of=cutoff, horizon=12, level="ambassadors", n_bootstrap=2, seed=3)
     later = [
         act_row(case="taliban-2021", actor="USA", act="recognize", date="2024-05-01", id="leak-1"),
         act_row(case="taliban-2021", actor="DEU", act="appoint_ambassador", date="2023-05-20", known_from="2023-07-01", id="leak-2"),
@@ -80,15 +80,15 @@ def test_no_leakage_changing_acts_after_the_cutoff_changes_nothing(tmp_path):
         act_row(case="taliban-2021", actor="IND", act="accept_ambassador", date="2023-06", id="leak-4"),  # known at month end
     ]
     first.import_files([write_csv(tmp_path / "later.csv", later)])
-    after = forecast.forecast(first, "taliban-2021", cutoff, 12, "ambassadors", n_bootstrap=2, seed=3)
+    after = forecast.forecast(first, "taliban-2021", as_of=cutoff, horizon=12, level="ambassadors", n_bootstrap=2, seed=3)
     pd.testing.assert_frame_equal(before, after)
 
 
 def test_forecast_and_backtest_agree(ledger):
     cutoff, horizon = D(2024, 2, 1), 24
-    result = forecast.backtest(ledger, "taliban-2021", [cutoff], horizon, "ambassadors")
-    rows = forecast.forecast(ledger, "taliban-2021", cutoff, horizon, "ambassadors", n_bootstrap=0)
-    end = pariah.status(ledger, "taliban-2021", D(2026, 2, 1)).set_index("state")
+    result = forecast.backtest(ledger, "taliban-2021", cutoffs=[cutoff], horizon=horizon, level="ambassadors")
+    rows = forecast.forecast(ledger, "taliban-2021", as_of=cutoff, horizon=horizon, level="ambassadors", n_bootstrap=0)
+    end = pariah.status(ledger, "taliban-2021", as_of=D(2026, 2, 1)).set_index("state")
     hit = [float(end.loc[s, "level"] >= 4) for s in rows["state"]]
     brier = float(np.mean((rows["p"].to_numpy() - np.array(hit)) ** 2))
     assert result["n"] == len(rows)
@@ -99,18 +99,18 @@ def test_forecast_and_backtest_agree(ledger):
 
 def test_backtest_skill_on_taliban_2024(ledger):
     """The issue's target: AUC >= 0.8 for ambassadors within 24 months of 2024-02-01."""
-    result = forecast.backtest(ledger, "taliban-2021", [D(2024, 2, 1)], 24, "ambassadors")
+    result = forecast.backtest(ledger, "taliban-2021", cutoffs=[D(2024, 2, 1)], horizon=24, level="ambassadors")
     assert result["auc"] >= 0.8
     assert result["bss"] > 0
 
 
 def test_scenario_is_reproducible_and_monotone(ledger):
-    args = (ledger, "taliban-2021", ["PAK=ambassadors@2024-03"], D(2024, 2, 1), 12, 400)
-    dist1, states1 = forecast.scenario(*args, seed=5)
-    dist2, states2 = forecast.scenario(*args, seed=5)
+    args = dict(assume=["PAK=ambassadors@2024-03"], as_of=D(2024, 2, 1), horizon=12, runs=400)
+    dist1, states1 = forecast.scenario(ledger, "taliban-2021", **args, seed=5)
+    dist2, states2 = forecast.scenario(ledger, "taliban-2021", **args, seed=5)
     pd.testing.assert_frame_equal(states1, states2)
     pd.testing.assert_frame_equal(dist1, dist2)
-    _, other = forecast.scenario(*args, seed=6)
+    _, other = forecast.scenario(ledger, "taliban-2021", **args, seed=6)
     assert not other["p_baseline"].equals(states1["p_baseline"])
     assert (states1["difference"] >= 0).all()  # a move never lowers anyone's chance
     ambassadors = states1[states1["level"] == 4]
@@ -169,7 +169,7 @@ def test_backtest_of_a_case_with_nobody_at_risk_is_one_clear_error(ledger):
     from pariah.exceptions import PariahError
 
     with pytest.raises(PariahError, match="no cutoff of russia-2022 could be scored"):
-        forecast.backtest(ledger, "russia-2022", [D(2023, 1, 1)], 12, "ambassadors")
+        forecast.backtest(ledger, "russia-2022", cutoffs=[D(2023, 1, 1)], horizon=12, level="ambassadors")
 
 
 def test_engagement_covariate_sees_the_month_before(ledger):

@@ -5,9 +5,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pariah import ladder
+from pariah import dates, ladder, panel
 from pariah.exceptions import InvalidDate, InvalidLevel
-from pariah.ladder import ACTS, Components, Level, Step
+from pariah.acts import ACTS
+from pariah.ladder import Components, Level, Step
 
 D = dt.date
 
@@ -34,13 +35,13 @@ def test_parse_level_rejects_unknown():
     ("2023", D(2023, 1, 1), D(2023, 12, 31)),
 ])
 def test_date_bounds_keep_precision(value, first, last):
-    assert ladder.date_bounds(value) == (first, last)
+    assert dates.date_bounds(value) == (first, last)
 
 
 @pytest.mark.parametrize("value", ["2024-02-30", "2024-13", "24-01-01", "2024/01/01", "", "January 2024"])
 def test_date_bounds_reject_bad_dates(value):
     with pytest.raises(InvalidDate):
-        ladder.date_bounds(value)
+        dates.date_bounds(value)
 
 
 def level_after(*acts, on=D(2024, 6, 1)):
@@ -103,7 +104,7 @@ def test_same_day_acts_apply_in_ladder_order():
 
 def test_contact_expiry_appears_in_the_panel():
     steps = [Step(D(2022, 1, 1), "official_visit", "v")]
-    grid = ladder.date_grid(D(2021, 12, 1), D(2023, 2, 1), "month")
+    grid = dates.date_grid(D(2021, 12, 1), D(2023, 2, 1), "month")
     levels = ladder.level_series(Components(), steps, D(2021, 8, 15), grid)
     as_dict = dict(zip(pd.DatetimeIndex(grid).strftime("%Y-%m"), levels.tolist()))
     assert as_dict["2021-12"] == 1 and as_dict["2022-01"] == 2 and as_dict["2022-12"] == 2
@@ -127,7 +128,7 @@ def test_panel_agrees_with_status_on_every_date(history):
     """The vectorized panel is the same function as the one-date status, evaluated everywhere."""
     initial, steps = history
     start = D(2021, 8, 15)
-    grid = ladder.date_grid(start, D(2026, 1, 1), "month")
+    grid = dates.date_grid(start, D(2026, 1, 1), "month")
     levels = ladder.level_series(initial, steps, start, grid)
     for day, level in zip(pd.DatetimeIndex(grid).date, levels):
         expected = ladder.dyad_as_of("X", initial, [s for s in steps if s.on <= day], start, day).level

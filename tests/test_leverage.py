@@ -28,14 +28,14 @@ def make(tmp_path, rows, yaml=CASE_YAML, name="acts.csv"):
 def test_decomposition_by_hand(tmp_path):
     case, acts = make(tmp_path, [act_row(actor="DEU", act="accept_envoy", date="2025-07-24"),
                                  act_row(actor="CHN", act="appoint_ambassador", date="2023-09-13")])
-    frame = leverage.decompose(case, acts, D(2024, 1, 1), D(2025, 8, 1), "month", VALUES).set_index("date")
+    frame = leverage.decompose(case, acts, start=D(2024, 1, 1), end=D(2025, 8, 1), freq="month", values=VALUES).set_index("date")
     jan = frame.loc[D(2024, 1, 1)]
     assert (jan["withheld"], jan["supplied"]) == pytest.approx((0.75, 0.25))
     assert jan["leverage"] == pytest.approx(0.75 * 0.75)
     aug = frame.loc[D(2025, 8, 1)]
     assert (aug["withheld"], aug["supplied"], aug["leverage"]) == pytest.approx((0.5, 0.25, 0.375))
-    credible = leverage.decompose(case, acts, D(2024, 1, 1), D(2024, 1, 1), "month", VALUES,
-                                  pd.Series({D(2023, 1, 1): 0.5}))
+    credible = leverage.decompose(case, acts, start=D(2024, 1, 1), end=D(2024, 1, 1), freq="month", values=VALUES,
+                                  credibility=pd.Series({D(2023, 1, 1): 0.5}))
     assert credible["leverage"].iloc[0] == pytest.approx(0.75 * 0.75 * 0.5)
 
 
@@ -65,14 +65,14 @@ def test_comtrade_loader(tmp_path):
 
 def test_concession_link_anchors():
     frame = pd.DataFrame({"date": [1, 2, 3], "leverage": [0.5, 0.4, 0.3]})
-    p = leverage.concession(frame, 0.5)["p_concede"].to_numpy()
+    p = leverage.concession(frame, cost=0.5)["p_concede"].to_numpy()
     assert p[0] == pytest.approx(0.5)
     assert p[1] == pytest.approx(1 / 3, abs=1e-9)   # one in three at the typical episode
     assert p[2] == pytest.approx(0.2, abs=1e-9)
-    out = leverage.concession(frame, 0.5)
+    out = leverage.concession(frame, cost=0.5)
     assert (out["p_if_cost_lower"] > out["p_concede"]).all() and (out["p_if_cost_higher"] < out["p_concede"]).all()
     with pytest.raises(Exception, match="between 0 and 1"):
-        leverage.concession(frame, 2)
+        leverage.concession(frame, cost=2)
 
 
 def test_conditional_engagement_by_hand():
@@ -96,13 +96,13 @@ def test_restore_is_minimal_by_brute_force(tmp_path):
                                  act_row(actor="PAK", act="open_mission", date="2022-01-01"),
                                  act_row(actor="IRN", act="accept_envoy", date="2022-01-01")])
     day = D(2025, 6, 1)
-    now = leverage.decompose(case, acts, day, day, "day", SMALL).iloc[0]
+    now = leverage.decompose(case, acts, start=day, end=day, freq="day", values=SMALL).iloc[0]
     total = sum(SMALL.values())
     candidates = [Candidate("DEU", "reverse defection", 1 / total), Candidate("FRA", "reverse defection", 1 / total),
                   Candidate("CHN", "win back black knight", 2 / total), Candidate("PAK", "win back black knight", 1.5 / total),
                   Candidate("IRN", "win back black knight", 0.5 / total)]
     for target in (0.3, 0.4, 0.5, 0.6):
-        found = leverage.restore(case, acts, target, day, SMALL)
+        found = leverage.restore(case, acts, target=target, as_of=day, values=SMALL)
         reach = [combo for k in range(0, 6) for combo in itertools.combinations(candidates, k)
                  if leverage_after(now["withheld"], now["supplied"], 1.0, combo) >= target - 1e-12]
         smallest = min(len(c) for c in reach)
@@ -131,10 +131,10 @@ def test_monotonicity(tmp_path_factory, history):
     rows, when = history
     tmp = tmp_path_factory.mktemp("m")
     case, acts = make(tmp, rows)
-    base = leverage.decompose(case, acts, D(2021, 9, 1), D(2025, 1, 1), "month", SMALL)["leverage"].to_numpy()
+    base = leverage.decompose(case, acts, start=D(2021, 9, 1), end=D(2025, 1, 1), freq="month", values=SMALL)["leverage"].to_numpy()
     # a coalition member defects: leverage never rises
     _, defected = make(tmp, rows + [act_row(actor="FRA", act="accept_envoy", date=when, id="x1")], name="d.csv")
-    after = leverage.decompose(case, defected, D(2021, 9, 1), D(2025, 1, 1), "month", SMALL)["leverage"].to_numpy()
+    after = leverage.decompose(case, defected, start=D(2021, 9, 1), end=D(2025, 1, 1), freq="month", values=SMALL)["leverage"].to_numpy()
     assert (after <= base + 1e-12).all()
     # a black knight returns to the coalition (breaks off and declares): leverage never falls
     back = [act_row(actor="CHN", act=a, date=when, id=f"b{i}")
@@ -142,6 +142,6 @@ def test_monotonicity(tmp_path_factory, history):
     rows_knight = rows + [act_row(actor="CHN", act="appoint_ambassador", date="2021-08-20", id="k0")]
     _, knight = make(tmp, rows_knight, name="k.csv")
     _, returned = make(tmp, rows_knight + back, name="r.csv")
-    before = leverage.decompose(case, knight, D(2021, 9, 1), D(2025, 1, 1), "month", SMALL)["leverage"].to_numpy()
-    later = leverage.decompose(case, returned, D(2021, 9, 1), D(2025, 1, 1), "month", SMALL)["leverage"].to_numpy()
+    before = leverage.decompose(case, knight, start=D(2021, 9, 1), end=D(2025, 1, 1), freq="month", values=SMALL)["leverage"].to_numpy()
+    later = leverage.decompose(case, returned, start=D(2021, 9, 1), end=D(2025, 1, 1), freq="month", values=SMALL)["leverage"].to_numpy()
     assert (later >= before - 1e-12).all()

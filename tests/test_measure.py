@@ -25,7 +25,7 @@ def make(tmp_path, rows, yaml=CASE_YAML):
 
 
 def index_on(case, acts, day, **kw):
-    return measure.isolation_index(case, acts, day, day, "day", **kw).iloc[0]
+    return measure.isolation_index(case, acts, start=day, end=day, freq="day", **kw).iloc[0]
 
 
 THREE = {"CHN": 1.0, "PAK": 1.0, "USA": 2.0}
@@ -37,9 +37,9 @@ def test_three_states_by_hand(tmp_path):
         act_row(actor="PAK", act="open_mission", date="2023-01-01"),         # missions: 0.5
         act_row(actor="USA", act="designate", date="2022-01-01"),            # hostile: 0
     ])
-    row = index_on(case, acts, D(2024, 2, 1), scheme="custom", custom=THREE)
+    row = index_on(case, acts, D(2024, 2, 1), weights=THREE)
     assert row["index"] == pytest.approx(1 - (0.75 + 0.5 + 0) / 4)
-    before = index_on(case, acts, D(2024, 1, 29), scheme="custom", custom=THREE)
+    before = index_on(case, acts, D(2024, 1, 29), weights=THREE)
     assert before["index"] == pytest.approx(1 - 0.5 / 4)
     assert row["low"] <= row["index"] <= row["high"]
 
@@ -51,7 +51,7 @@ def test_relative_to_a_start_with_full_relations(tmp_path):
         act_row(actor="UKR", act="expel_envoy", date="2022-02-24"),
     ], RELATIVE_YAML)
     weights = {"FRA": 1.0, "UKR": 1.0, "CHN": 1.0}
-    row = index_on(case, acts, D(2022, 6, 1), scheme="custom", custom=weights)
+    row = index_on(case, acts, D(2022, 6, 1), weights=weights)
     # FRA keeps everything but is hostile: 1 - 0.25; UKR keeps recognition only: 0.4 / 0.8; CHN keeps all: 1
     assert row["index"] == pytest.approx(1 - (0.75 + 0.5 + 1.0) / 3)
 
@@ -67,7 +67,7 @@ def test_one_state_and_acts_on_first_and_last_day(tmp_path):
     case, acts = make(tmp_path, [act_row(actor="CHN", act="recognize", date="2021-08-15"),
                                  act_row(actor="CHN", act="withdraw_recognition", date="2021-12-31")])
     only = {"CHN": 1.0}
-    frame = measure.isolation_index(case, acts, D(2021, 8, 15), D(2021, 12, 31), "day", "custom", only)
+    frame = measure.isolation_index(case, acts, start=D(2021, 8, 15), end=D(2021, 12, 31), freq="day", weights=only)
     assert frame["index"].iloc[0] == pytest.approx(0.0)
     assert frame["index"].iloc[-2] == pytest.approx(0.0)
     assert frame["index"].iloc[-1] == pytest.approx(1.0)
@@ -75,7 +75,7 @@ def test_one_state_and_acts_on_first_and_last_day(tmp_path):
 
 def test_membership_counts_states_from_their_un_year(tmp_path):
     case, acts = make(tmp_path, [])
-    panel = measure.index.component_panel(case, acts, D(2010, 1, 1), D(2012, 1, 1), "month")
+    panel = measure.index.component_panel(case, acts, start=D(2010, 1, 1), end=D(2012, 1, 1), freq="month")
     member = measure.index.membership(panel)
     j = panel.states.index("SSD")
     assert not member[0, j] and member[-1, j]
@@ -85,19 +85,19 @@ def test_ladder_profile_by_hand(tmp_path):
     case, acts = make(tmp_path, [act_row(actor="CHN", act="accept_ambassador", date="2024-01-30"),
                                  act_row(actor="PAK", act="open_mission", date="2023-01-01"),
                                  act_row(actor="IRN", act="host_visit", date="2023-12-01")])
-    profile = measure.ladder_profile(case, acts, D(2024, 2, 1), D(2024, 2, 1), "day").set_index("level_name")
+    profile = measure.ladder_profile(case, acts, start=D(2024, 2, 1), end=D(2024, 2, 1), freq="day").set_index("level_name")
     assert list(profile["count"]) == [3, 2, 1, 0]
-    n = len(measure.index.component_panel(case, acts, D(2024, 2, 1), D(2024, 2, 1), "day").states)
+    n = len(measure.index.component_panel(case, acts, start=D(2024, 2, 1), end=D(2024, 2, 1), freq="day").states)
     assert profile.loc["missions", "share"] == pytest.approx(2 / n)
 
 
 def test_weighting_schemes():
     states = ["PAK", "IRN", "IND", "FRA", "CHN", "BRA", "NGA"]
-    region = measure.weights("region", states, "AFG")
+    region = measure.weight_vector("region", states, "AFG")
     assert list(region[:3]) == [4.0, 4.0, 2.0] and region[3] == 1.0
-    power = dict(zip(states, measure.weights("power", states, "AFG")))
+    power = dict(zip(states, measure.weight_vector("power", states, "AFG")))
     assert power["CHN"] == 5.0 and power["BRA"] == 3.0 and power["NGA"] == 1.0
-    population = dict(zip(states, measure.weights("population", states, "AFG")))
+    population = dict(zip(states, measure.weight_vector("population", states, "AFG")))
     assert population["CHN"] > population["FRA"] > 0
 
 
@@ -121,15 +121,15 @@ def test_cohesion_defections_and_black_knights_by_hand(tmp_path):
         act_row(actor="QAT", act="open_mission", date="2023-01-01"),            # ... and defects
     ])
     weights = {"DEU": 1.0, "FRA": 1.0, "QAT": 2.0}
-    series = measure.cohesion(case, acts, D(2022, 6, 1), D(2025, 8, 1), "month", "custom", weights).set_index("date")
+    series = measure.cohesion(case, acts, start=D(2022, 6, 1), end=D(2025, 8, 1), freq="month", weights=weights).set_index("date")
     assert series.loc[D(2022, 6, 1), "cohesion"] == pytest.approx(1.0)
     assert series.loc[D(2023, 2, 1), "cohesion"] == pytest.approx(2 / 4)
     assert series.loc[D(2025, 8, 1), "cohesion"] == pytest.approx(1 / 4)
-    defected = measure.defections(case, acts, D(2025, 12, 31))
+    defected = measure.defections(case, acts, as_of=D(2025, 12, 31))
     assert list(defected["state"]) == ["QAT", "DEU"]
     assert list(defected["act"]) == ["open_mission", "accept_envoy"]
     assert defected["source"].str.contains("https://").all()
-    knights = measure.black_knights(case, acts, D(2024, 1, 1))
+    knights = measure.black_knights(case, acts, as_of=D(2024, 1, 1))
     assert list(knights["state"]) == ["CHN"]
 
 
@@ -140,7 +140,7 @@ def test_eu_sanctions_bind_member_states(tmp_path):
     ledger = Ledger("sqlite://", bundled=False)
     ledger.add_case(case)
     ledger.import_files([write_csv(tmp_path / "eu.csv", [act_row(actor="EU", act="impose_sanctions", date="2023-03-07")])])
-    status = pariah.status(ledger, "test-case", "2023-06-01").set_index("state")
+    status = pariah.status(ledger, "test-case", as_of="2023-06-01").set_index("state")
     assert status.loc["FRA", "hostile"] and status.loc["DEU", "hostile"]
     assert not status.loc["NOR", "hostile"] and not status.loc["USA", "hostile"]
 
@@ -181,9 +181,9 @@ def test_properties_index_in_unit_interval_and_normalizing_never_raises(tmp_path
     tmp = tmp_path_factory.mktemp("h")
     for yaml in (CASE_YAML, RELATIVE_YAML):
         case, acts = make(tmp, rows, yaml)
-        base = measure.isolation_index(case, acts, D(2021, 8, 15), D(2025, 12, 1), "month", scheme)
+        base = measure.isolation_index(case, acts, start=D(2021, 8, 15), end=D(2025, 12, 1), freq="month", weights=scheme)
         assert ((base["index"] >= 0) & (base["index"] <= 1)).all()
         assert ((base["low"] <= base["index"] + 1e-12) & (base["index"] <= base["high"] + 1e-12)).all()
         _, more = make(tmp, rows + [extra], yaml)
-        after = measure.isolation_index(case, more, D(2021, 8, 15), D(2025, 12, 1), "month", scheme)
+        after = measure.isolation_index(case, more, start=D(2021, 8, 15), end=D(2025, 12, 1), freq="month", weights=scheme)
         assert (after["index"].to_numpy() <= base["index"].to_numpy() + 1e-12).all()

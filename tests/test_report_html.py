@@ -7,11 +7,11 @@ import pytest
 from markupsafe import escape
 
 from conftest import act_row
-from pariah import ladder
+from pariah import dates, ladder, panel
 from pariah.exceptions import PariahError
 from pariah.ledger import Ledger
 from pariah.report import case_report, html, status_report
-from pariah.web import geo
+from pariah.present import maps
 
 
 EVIL_DESCRIPTION = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -53,7 +53,7 @@ def test_report_has_maps_charts_status_sources_and_methods(ledger, tmp_path):
     for date in ("2021-08-15", "2025-12-31"):
         assert f'<figure id="map-{date}"><svg' in text
     assert text.count('<svg xmlns="http://www.w3.org/2000/svg" viewBox="-30') == 2
-    assert f'fill="{geo.LEVEL_COLOURS[5]}"><title>Russia: recognized' in text
+    assert f'fill="{maps.LEVEL_COLOURS[5]}"><title>Russia: recognized' in text
     assert '<figure id="index-figure"><svg' in text and '<figure id="cohesion-figure"><svg' in text
     assert 'id="status"' in text and "Russia" in text
     assert '<a href="https://example.org/rus" rel="noopener noreferrer">' in text
@@ -100,8 +100,8 @@ def test_status_report_for_demo_with_and_without_acts(ledger, tmp_path):
     import pariah
 
     case = ledger.case("test-case")
-    as_of = ladder.to_date("2025-12-31")
-    rows = pariah.status(ledger, case.id, as_of)
+    as_of = dates.to_date("2025-12-31")
+    rows = pariah.status(ledger, case.id, as_of=as_of)
     short = status_report(case, rows, as_of, tmp_path / "short.html").read_text(encoding="utf-8")
     assert 'id="status"' in short and "Russia" in short and 'id="methods"' in short and "<figure" not in short
     full = status_report(case, rows, as_of, tmp_path / "full.html", acts=ledger.acts(case.id)).read_text(encoding="utf-8")

@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from conftest import act_row  # noqa: E402
 from pariah.ledger import Ledger  # noqa: E402
-from pariah.web import create_app, geo  # noqa: E402
-from pariah.web.views import MISSING, Cache  # noqa: E402
+from pariah.present import maps  # noqa: E402
+from pariah.web import create_app  # noqa: E402
+from pariah.present.records import MISSING, Cache  # noqa: E402
 
 TOKEN = "test-token-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -295,16 +296,16 @@ def test_cache_expires_evicts_and_computes_once():
 
 
 def test_stylesheet_colours_are_the_maps():
-    from pariah.web.render import static_text
+    from pariah.present.pages import static_text
 
     css = static_text("pariah.css")
-    for level, colour in enumerate(geo.LEVEL_COLOURS):
+    for level, colour in enumerate(maps.LEVEL_COLOURS):
         assert f"--level-{level}: {colour};" in css
-    assert f"--target: {geo.TARGET_COLOUR};" in css and f"--outside: {geo.OUTSIDE_COLOUR};" in css
+    assert f"--target: {maps.TARGET_COLOUR};" in css and f"--outside: {maps.OUTSIDE_COLOUR};" in css
 
 
 def test_every_state_has_an_outline():
     from pariah import reference
 
     states = reference.states()
-    assert set(states.index[states["kind"] == "state"]) <= set(geo.state_codes())
+    assert set(states.index[states["kind"] == "state"]) <= set(maps.state_codes())

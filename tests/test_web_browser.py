@@ -25,7 +25,8 @@ uvicorn = pytest.importorskip("uvicorn")
 from conftest import CASE_YAML, act_row  # noqa: E402
 from pariah import case as case_module  # noqa: E402
 from pariah.ledger import Ledger  # noqa: E402
-from pariah.web import create_app, geo  # noqa: E402
+from pariah.present import maps  # noqa: E402
+from pariah.web import create_app  # noqa: E402
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -157,7 +158,7 @@ def test_slider_recolours_the_map(visit):
     assert slider.is_enabled()
     today = page.locator("#map-date-label").inner_text()
     last = _fills(page)
-    assert last["RUS"] == _rgb(geo.LEVEL_COLOURS[5]) and last["AFG"] == _rgb(geo.TARGET_COLOUR)
+    assert last["RUS"] == _rgb(maps.LEVEL_COLOURS[5]) and last["AFG"] == _rgb(maps.TARGET_COLOUR)
     slider.focus()
     page.keyboard.press("Home")
     page.wait_for_function("document.querySelector('#map-date-label').textContent === '2021-08-15'")

@@ -1,34 +1,35 @@
 """pariah: measure, explain and forecast the diplomatic isolation of regimes.
 
 >>> import pariah
->>> ledger = pariah.Ledger("sqlite://")
->>> pariah.status(ledger, "taliban-2021", as_of="2024-02-01").head()
+>>> ledger = pariah.Ledger("sqlite://")                  # in memory, filled from the bundled cases
+>>> rows = pariah.status(ledger, "taliban-2021", as_of="2024-02-01")
+>>> rows.set_index("state").at["CHN", "level_name"]
+'ambassadors'
+
+The names below are loaded on first use, so that ``import pariah`` (and the
+command line) stays fast; ``pariah.api`` holds their definitions.
 """
 from __future__ import annotations
 
-import datetime as dt
-
-from pariah.case import Case
-from pariah.exceptions import PariahError
-from pariah.ladder import LEVELS, Level
-from pariah.ledger import Ledger
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 __all__ = ["Case", "Ledger", "Level", "LEVELS", "PariahError", "panel", "status"]
 
+if TYPE_CHECKING:
+    from pariah.api import panel, status
+    from pariah.case import Case
+    from pariah.exceptions import PariahError
+    from pariah.ladder import LEVELS, Level
+    from pariah.ledger import Ledger
 
-def status(ledger: Ledger, case_id: str, as_of: str | dt.date | None = None, known_on: str | dt.date | None = None):
-    """Every state's dyad with the case's target on ``as_of`` (see ``ladder.status_frame``)."""
-    from pariah import ladder
-
-    case = ledger.case(case_id)
-    return ladder.status_frame(case, ledger.acts(case_id), ladder.to_date(as_of), ladder.to_date(known_on))
+_HOMES = {"Case": "pariah.case", "Ledger": "pariah.ledger", "Level": "pariah.ladder", "LEVELS": "pariah.ladder",
+          "PariahError": "pariah.exceptions", "panel": "pariah.api", "status": "pariah.api"}
 
 
-def panel(ledger: Ledger, case_id: str, start=None, end=None, freq: str = "day", known_on=None):
-    """The level of every state on every date (see ``ladder.panel_frame``)."""
-    from pariah import ladder
+def __getattr__(name: str) -> Any:
+    import importlib
 
-    case = ledger.case(case_id)
-    return ladder.panel_frame(case, ledger.acts(case_id), ladder.to_date(start), ladder.to_date(end), freq,
-                              ladder.to_date(known_on))
+    if name in _HOMES:
+        return getattr(importlib.import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'pariah' has no attribute {name!r}")

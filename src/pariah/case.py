@@ -25,8 +25,9 @@ from typing import Any
 import yaml
 
 from pariah import reference
-from pariah.exceptions import InvalidCase, PariahError
-from pariah.ladder import HOSTED_STATES, MISSION_STATES, Components, Level, parse_level, to_date
+from pariah.exceptions import InvalidCase, InvalidDate, InvalidLevel, UnknownActor
+from pariah.dates import to_date
+from pariah.ladder import HOSTED_STATES, MISSION_STATES, Components, Level, parse_level
 
 REQUIRED = ("id", "name", "target", "start", "coalition_leader", "coalition", "demands", "level", "description", "sources")
 OPTIONAL = ("end", "initial")
@@ -150,13 +151,13 @@ def from_mapping(data: Any, name: str, lines: dict[str, int] | None = None) -> C
     def actor(key, value):
         try:
             return reference.resolve_actor(str(value))
-        except PariahError as e:
+        except UnknownActor as e:
             fail(key, str(e))
 
     def day(key, value):
         try:
             return to_date(str(value))
-        except PariahError as e:
+        except InvalidDate as e:
             fail(key, str(e))
 
     target = actor("target", data["target"])
@@ -171,7 +172,7 @@ def from_mapping(data: Any, name: str, lines: dict[str, int] | None = None) -> C
         coalition.append(text.upper() if text.upper() in blocs else actor("coalition", text))
     try:
         level = parse_level(data["level"])
-    except PariahError as e:
+    except InvalidLevel as e:
         fail("level", str(e))
     initial = data.get("initial") or {}
     _check_initial(initial, fail)

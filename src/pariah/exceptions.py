@@ -1,8 +1,11 @@
-"""Typed errors of the pariah library.
+"""Every error pariah raises on purpose, in one module.
 
-The library raises these and never prints or exits; the command line and the
-web app turn each into one clear line (and a non-zero exit status or an HTTP
-error).
+The library raises these and never prints or exits. Each class carries its
+meaning: ``exit_code`` is the command line's exit status and ``http_status``
+the web app's answer; the command line reads them in one place
+(``pariah.cli.common.guarded``) and the web app in one place (its exception
+handler). Messages name the bad value, what was expected and one way to fix
+it; they name the library's parameters (``as_of``), never a command-line flag.
 """
 from __future__ import annotations
 
@@ -10,24 +13,97 @@ from __future__ import annotations
 class PariahError(Exception):
     """Base class of every error pariah raises on purpose."""
 
+    exit_code = 1
+    http_status = 422
 
-class UnknownCase(PariahError):
+
+# ---- bad input: arguments, values, files -------------------------------------------
+
+
+class InvalidArgument(PariahError):
+    """A value given to a function or command that is not one it accepts."""
+
+
+class InvalidDate(InvalidArgument):
+    def __init__(self, value: str):
+        super().__init__(f"bad date {value!r}: expected YYYY-MM-DD, YYYY-MM or YYYY")
+        self.value = value
+
+
+class InvalidLevel(InvalidArgument):
+    def __init__(self, value: str, expected: tuple[str, ...] = ()):
+        names = ", ".join(expected) + " or 0-5" if expected else "a level name or 0-5"
+        super().__init__(f"unknown level {value!r}: expected one of {names}")
+        self.value = value
+
+
+class UnknownActor(InvalidArgument):
+    def __init__(self, actor: str, candidates: list[str] | None = None):
+        if candidates:
+            message = f"ambiguous actor {actor!r}: {' or '.join(candidates)}? write the code"
+        else:
+            message = (f"unknown actor {actor!r}: expected an ISO 3166-1 alpha-3 code (e.g. CHN), "
+                       "an organization code (e.g. UN, EU) or a country name")
+        super().__init__(message)
+        self.actor = actor
+        self.candidates = candidates or []
+
+
+class InvalidFile(InvalidArgument):
+    """A file that cannot be read, or whose content breaks its format: ``FILE:LINE: column: message``."""
+
+
+class InvalidCase(InvalidFile):
+    """A case YAML that does not follow the case format."""
+
+
+class InvalidWeights(InvalidFile):
+    """A weighting scheme or weights file that pariah cannot use."""
+
+
+class EventFormatError(InvalidFile):
+    """An event file that is not in the format asked for at all (its first line says so), or cannot be read.
+
+    The message reads ``FILE:LINE: what is wrong; how to fix it``. Nothing is written.
+    """
+
+
+class ImportRejected(InvalidFile):
+    """An import file (or several) with at least one bad row; nothing was written.
+
+    ``problems`` holds every problem as ``FILE:LINE: column: message``.
+    """
+
+    exit_code = 2
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{problems[0]}{more}")
+
+
+class MalformedEvents(ImportRejected):
+    """``strict``: at least one malformed event line; nothing was written.
+
+    ``problems`` holds every problem as ``FILE:LINE: field: message``.
+    """
+
+
+# ---- things the ledger does not hold, or holds otherwise --------------------------------
+
+
+class NotFound(PariahError):
+    http_status = 404
+
+
+class UnknownCase(NotFound):
     def __init__(self, case: str, known: list[str] | None = None):
         hint = f"; known cases: {', '.join(known)}" if known else ""
         super().__init__(f"unknown case {case!r}{hint} (list them with 'pariah cases')")
         self.case = case
 
 
-class UnknownActor(PariahError):
-    def __init__(self, actor: str):
-        super().__init__(
-            f"unknown actor {actor!r}: expected an ISO 3166-1 alpha-3 code (e.g. CHN), "
-            "an organization code (e.g. UN, EU) or a country name"
-        )
-        self.actor = actor
-
-
-class UnknownAct(PariahError):
+class UnknownAct(NotFound):
     """An act id that the ledger does not hold."""
 
     def __init__(self, act_id: str):
@@ -35,30 +111,35 @@ class UnknownAct(PariahError):
         self.act_id = act_id
 
 
-class InvalidDate(PariahError):
-    def __init__(self, value: str):
-        super().__init__(f"bad date {value!r}: expected YYYY-MM-DD, YYYY-MM or YYYY")
-        self.value = value
+class UnknownEvent(NotFound):
+    """A candidate event id that the event store does not hold."""
 
 
-class InvalidLevel(PariahError):
-    def __init__(self, value: str):
-        from pariah.ladder import LEVEL_NAMES
+class CaseConflict(PariahError):
+    """A case id the ledger holds with another definition."""
 
-        super().__init__(f"unknown level {value!r}: expected one of {', '.join(LEVEL_NAMES)} or 0-5")
-
-
-class InvalidCase(PariahError):
-    """A case YAML that does not follow the case format."""
+    http_status = 409
 
 
-class ImportRejected(PariahError):
-    """An import file (or several) with at least one bad row; nothing was written.
+# ---- what the data cannot answer ------------------------------------------------------
 
-    ``problems`` holds every problem as ``FILE:LINE: column: message``.
-    """
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(f"{problems[0]}{more}")
+class NotEnoughData(PariahError):
+    """The ledger holds too little for the question: nothing to fit, nothing to score, nothing to restore."""
+
+
+# ---- the environment: databases, engines, files on disk --------------------------------
+
+
+class EnvironmentFailure(PariahError):
+    """Something outside pariah's input failed: a database that cannot be opened, an engine that cannot start."""
+
+    http_status = 503
+
+
+class DatabaseUnavailable(EnvironmentFailure):
+    """A database that cannot be opened or migrated."""
+
+
+class EngineUnavailable(EnvironmentFailure):
+    """The engine asked for cannot start (e.g. PySpark or Java missing)."""

@@ -18,7 +18,7 @@ import datetime as dt
 import pandas as pd
 
 from pariah.events import codes, store
-from pariah.exceptions import PariahError
+from pariah.exceptions import CaseConflict, InvalidArgument, PariahError
 
 SCHEME = {"gdelt1": "cameo", "gdelt2": "cameo", "icews": "cameo", "polecat": "plover"}
 DATASET_NAMES = {"gdelt1": "GDELT 1.0", "gdelt2": "GDELT 2.0", "icews": "ICEWS", "polecat": "POLECAT"}
@@ -45,7 +45,7 @@ def _mapped(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _held(ledger, case_id: str) -> set[tuple[str, str, str]]:
     """(actor, act, YYYY-MM) of every month covered by an act the ledger holds."""
-    from pariah.ladder import date_bounds
+    from pariah.dates import date_bounds
 
     acts = ledger.acts(case_id)
     held = set()
@@ -125,12 +125,12 @@ def accept(ledger, case_id: str, candidate_id: str):
     mapped = _mapped(event)
     if mapped.empty:
         row = event.iloc[0]
-        raise PariahError(f"event {candidate_id!r} ({row['code']}, {row['direction']}) maps to no ladder act; "
+        raise InvalidArgument(f"event {candidate_id!r} ({row['code']}, {row['direction']}) maps to no ladder act; "
                           "see the mapping in pariah/events/acts.csv")
     row = mapped.iloc[0]
     month = row["day"].isoformat()[:7]
     if (row["state"], row["act"], month) in _held(ledger, case_id):
-        raise PariahError(f"the ledger already holds {row['state']} {row['act']} in {month}; "
+        raise CaseConflict(f"the ledger already holds {row['state']} {row['act']} in {month}; "
                           f"'pariah export --case {case_id}' lists it")
     source = row["source"] or f"{DATASET_NAMES[dataset]} event {event_id}"
     record = {

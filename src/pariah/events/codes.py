@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pariah.exceptions import PariahError
+from pariah.exceptions import InvalidArgument, PariahError
 
 GDELT_DIST = "gdelt"
 GDELT_VERSION = "0.1.14"
@@ -115,7 +115,7 @@ def gdelt_columns(version: int) -> tuple[str, ...]:
     """
     name = {1: "events1.csv", 2: "events2.csv"}.get(version)
     if name is None:
-        raise PariahError(f"unknown GDELT version {version!r}: expected 1 or 2")
+        raise InvalidArgument(f"unknown GDELT version {version!r}: expected 1 or 2")
     with open(_gdelt_file(name), encoding="utf-8", newline="") as f:
         return tuple(row["name"] for row in csv.DictReader(f))
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from pariah.events import store
-from pariah.exceptions import PariahError
+from pariah.exceptions import InvalidArgument, PariahError
 
 
 def engagement(ledger, case_id: str, *, dataset: str | None = None, start=None, end=None) -> pd.DataFrame:
@@ -34,7 +34,7 @@ def engagement(ledger, case_id: str, *, dataset: str | None = None, start=None, 
     case = ledger.case(case_id)
     held = store.datasets(ledger, case.target)
     if dataset is None and len(held) > 1:
-        raise PariahError(f"several datasets hold events of {case.target} ({', '.join(held)}); "
+        raise InvalidArgument(f"several datasets hold events of {case.target} ({', '.join(held)}); "
                           "choose one with dataset=")
     rows = store.aggregates(ledger, case_id, dataset=dataset, start=start, end=end)
     if rows.empty:

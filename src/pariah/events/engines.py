@@ -47,7 +47,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pariah.events.errors import EngineUnavailable, EventFormatError
+from pariah.exceptions import EngineUnavailable, EventFormatError
 from pariah.events.formats import BOM, Layout
 
 ENGINES = ("duckdb", "spark")

@@ -42,7 +42,7 @@ from pathlib import Path
 import pandas as pd
 
 from pariah.events import codes
-from pariah.events.errors import EventFormatError
+from pariah.exceptions import EventFormatError, UnknownActor
 
 FORMATS = ("gdelt1", "gdelt2", "icews", "polecat")
 
@@ -525,7 +525,7 @@ def resolve_countries(values) -> dict[str, str]:
             continue
         try:
             code = reference.resolve_actor(value)
-        except PariahError:
+        except UnknownActor:
             continue
         if reference.is_state(code):
             out[value] = code

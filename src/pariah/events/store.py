@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection
 from pariah import reference
 from pariah.events import formats, pipeline
 from pariah.events.engines import open_engine
-from pariah.events.errors import MalformedEvents
+from pariah.exceptions import EngineUnavailable, InvalidArgument, MalformedEvents
 from pariah.exceptions import PariahError
 
 #: Problems kept for the report (every one is counted).
@@ -144,7 +144,7 @@ def check_target(target: str) -> str:
     """An ISO3 code or a CAMEO actor code (``AFG``, ``TAL``, ``AFGGOV``), upper case."""
     code = (target or "").strip().upper()
     if not _TARGET.match(code):
-        raise PariahError(f"bad target {target!r}: expected an ISO3 code (e.g. AFG) or a CAMEO actor code "
+        raise InvalidArgument(f"bad target {target!r}: expected an ISO3 code (e.g. AFG) or a CAMEO actor code "
                           "(e.g. TAL), letters in groups of three")
     return code
 
@@ -218,7 +218,7 @@ def _scan(engine, layouts: list[formats.Layout], target: str, states, plans: dic
     grouped = engine.fetch(selection)
     unknown = set(grouped["_file"]) - {str(layout.path) for layout in layouts}
     if unknown:  # rows that no file's report would count: never drop them silently
-        raise PariahError(f"the {engine.name} engine read rows of a file it was not given: {sorted(unknown)[0]}")
+        raise EngineUnavailable(f"the {engine.name} engine read rows of a file it was not given: {sorted(unknown)[0]}")
     structural = engine.structural(layouts, MAX_PROBLEMS) if first.records is None else {}
     by_file = {path: rows for path, rows in grouped.groupby("_file", sort=False)}
     out = []
@@ -284,9 +284,9 @@ def ingest(ledger, files: Iterable[str | Path], *, fmt: str, target: str, engine
     target = check_target(target)
     paths = list(files)
     if not paths:
-        raise PariahError("no event files given")
+        raise InvalidArgument("no event files given")
     if spark_master and engine != "spark":
-        raise PariahError(f"--spark-master needs --engine spark (the engine is {engine})")
+        raise InvalidArgument(f"spark_master needs engine='spark' (the engine is {engine})")
     paths = formats.expand_paths(paths)  # a missing file fails at once; one in another format when reached
     with tempfile.TemporaryDirectory(prefix="pariah-events-") as tmp, \
             open_engine(engine, spark_master=spark_master, memory_limit=memory_limit, threads=threads) as eng:
@@ -386,7 +386,7 @@ def _refresh(conn: Connection, engine, target: str, dataset: str, months: list[d
 # ---- reading -------------------------------------------------------------------------
 
 def _period(ledger, case_id: str, start, end):
-    from pariah.ladder import to_date
+    from pariah.dates import to_date
 
     case = ledger.case(case_id)
     first = to_date(start) or case.start

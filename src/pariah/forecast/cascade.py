@@ -13,7 +13,7 @@ import functools
 
 import numpy as np
 
-from pariah.exceptions import PariahError
+from pariah.exceptions import EngineUnavailable, InvalidArgument, PariahError
 from pariah.forecast.hazard import HazardModel
 from pariah.forecast.world import FEATURES, World, case_rate, features_at, months_at_level
 
@@ -104,10 +104,10 @@ def run(cascade: CascadeModel, months: int, runs: int, seed: int = 0,
         try:
             import jax  # noqa: F401
         except ImportError:
-            raise PariahError("the JAX backend needs JAX: pip install 'pariah[jax]'") from None
+            raise EngineUnavailable("the JAX backend needs JAX: pip install 'pariah[jax]'") from None
         return _run_jax(cascade, months, runs, seed, list(assumptions))
     if backend != "numpy":
-        raise PariahError(f"unknown backend {backend!r}: expected numpy or jax")
+        raise InvalidArgument(f"unknown backend {backend!r}: expected numpy or jax")
     rng = np.random.default_rng(seed)
     n = len(cascade.base)
     moved = np.broadcast_to(cascade.start_moved, (runs, n)).copy()

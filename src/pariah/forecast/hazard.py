@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pariah.exceptions import PariahError
+from pariah.exceptions import NotEnoughData, PariahError
 from pariah.forecast.world import DEFAULT_FEATURES, FEATURES, PEER_FEATURES, World, person_months
 
 READINGS = {
@@ -64,7 +64,7 @@ class HazardModel:
             groups.append(w * 100_000 + j)
             weights.append(np.full(len(y), 1.0 / len(y)))  # every case weighs the same in the fit
         if not xs:
-            raise PariahError("no state-month at risk in the training data: nothing to fit")
+            raise NotEnoughData("no state-month at risk in the training data: nothing to fit")
         X = np.vstack(xs)[:, [FEATURES.index(f) for f in self.features]]
         weight = np.concatenate(weights)
         return X, np.concatenate(ys).astype(int), np.concatenate(groups), weight * len(weight) / weight.sum()
@@ -102,7 +102,7 @@ class HazardModel:
     def fit(self, worlds: list[World]) -> "HazardModel":
         X, y, groups, weight = self._design(worlds)
         if y.sum() == 0:
-            raise PariahError(f"no state reached level {self.level} in the training data: nothing to learn from")
+            raise NotEnoughData(f"no state reached level {self.level} in the training data: nothing to learn from")
         self.mean_ = X.mean(axis=0)
         self.scale_ = np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
         Z = (X - self.mean_) / self.scale_

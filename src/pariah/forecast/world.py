@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from pariah import reference
-from pariah.ladder import CONTACT_ACTS, component_panel, default_as_of
+from pariah.acts import CONTACT_ACTS
+from pariah.panel import component_panel, default_as_of
 from pariah.measure.index import membership
 
 #: Covariates of the hazard model, in order (docs/METHODS.md explains each).
@@ -112,11 +113,11 @@ def build(case, acts: pd.DataFrame, until: dt.date | None = None, engagement: pd
     """
     end = min(until, default_as_of(case)) if until else default_as_of(case)
     end = max(end, case.start)
-    valid = component_panel(case, acts, case.start, end, "month")
+    valid = component_panel(case, acts, start=case.start, end=end, freq="month")
     known_acts = acts.copy()
     if len(known_acts):
         known_acts["day"] = [max(d, k) for d, k in zip(known_acts["day"], known_acts["known_on"])]
-    known = component_panel(case, known_acts, case.start, end, "month")
+    known = component_panel(case, known_acts, start=case.start, end=end, freq="month")
     states = valid.states
     assert known.states == states
     months = valid.dates

@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from pariah import reference
-from pariah.exceptions import PariahError
-from pariah.ladder import ACTS, date_bounds
+from pariah.exceptions import InvalidArgument, InvalidDate, InvalidFile, UnknownActor
+from pariah.acts import ACTS
+from pariah.dates import date_bounds
 from pariah.ledger.schema import CONFIDENCE, EXCHANGE_COLUMNS
 
 REQUIRED = ("date", "actor", "act", "description", "source")
@@ -48,7 +49,7 @@ def format_of(path: str | Path, given: str | None = None) -> str:
         return given
     fmt = FORMATS.get(Path(path).suffix.lower())
     if fmt is None:
-        raise PariahError(f"{path}: unknown file type {Path(path).suffix!r}: expected .csv, .jsonl or .parquet")
+        raise InvalidFile(f"{path}: unknown file type {Path(path).suffix!r}: expected .csv, .jsonl or .parquet")
     return fmt
 
 
@@ -207,7 +208,7 @@ def _date(value: str):
         return None
     try:
         first, last = date_bounds(value)
-    except PariahError:
+    except InvalidDate:
         return None
     return first.isoformat(), last.isoformat()
 
@@ -215,7 +216,7 @@ def _date(value: str):
 def _actor(value: str):
     try:
         return reference.resolve_actor(value)
-    except PariahError:
+    except UnknownActor:
         return None
 
 
@@ -335,7 +336,7 @@ def write(frame: pd.DataFrame, stream, fmt: str) -> None:
             record["known_from"] = record["known_from"] or None
             stream.write(json.dumps(record, ensure_ascii=False) + "\n")
     else:
-        raise PariahError(f"unknown format {fmt!r}: expected csv, jsonl or parquet")
+        raise InvalidArgument(f"unknown format {fmt!r}: expected csv, jsonl or parquet")
 
 
 def write_parquet(frame: pd.DataFrame, path) -> None:

@@ -24,7 +24,7 @@ from sqlalchemy.pool import StaticPool
 
 from pariah import case as case_module
 from pariah.case import Case
-from pariah.exceptions import ImportRejected, PariahError, UnknownAct, UnknownCase
+from pariah.exceptions import CaseConflict, DatabaseUnavailable, ImportRejected, InvalidArgument, PariahError, UnknownAct, UnknownCase
 from pariah.ledger import exchange
 from pariah.ledger.schema import EXCHANGE_COLUMNS, acts, cases, meta
 
@@ -103,7 +103,7 @@ class Ledger:
         except PariahError:
             raise
         except Exception as e:
-            raise PariahError(f"cannot open database {self.url}: {e.__class__.__name__}: {str(e).splitlines()[0]}") from None
+            raise DatabaseUnavailable(f"cannot open database {self.url}: {e.__class__.__name__}: {str(e).splitlines()[0]}") from None
         if bundled:
             self.sync_bundled()
 
@@ -148,7 +148,7 @@ class Ledger:
         if old == definition:
             return False
         if old is not None and not replace:
-            raise PariahError(f"case {case.id!r} exists with another definition; pass --replace to change it")
+            raise CaseConflict(f"case {case.id!r} exists with another definition; replace it with replace=True ('cases add --replace')")
         values = dict(id=case.id, name=case.name, target=case.target, start=case.start, end=case.end,
                       definition=definition, recorded_at=_now())
         if old is None:
@@ -359,7 +359,7 @@ class Ledger:
         frame = self.export_frame(case_id)
         if path is None:
             if fmt == "parquet":
-                raise PariahError("parquet export needs -o FILE")
+                raise InvalidArgument("parquet export needs a file to write (path; '-o FILE')")
             exchange.write(frame, stream, fmt)
             return len(frame)
         path = Path(path)

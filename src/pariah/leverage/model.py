@@ -8,14 +8,22 @@ import datetime as dt
 import itertools
 import math
 
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
 import numpy as np
 import pandas as pd
 
-from pariah.exceptions import PariahError
-from pariah.ladder import Level, component_panel, default_as_of, to_date
+from pariah.case import Case
+from pariah.dates import DateLike, to_date
+from pariah.exceptions import InvalidArgument, NotEnoughData
+from pariah.ladder import Level
+from pariah.panel import component_panel, default_as_of
 from pariah.leverage.values import value_vector
 from pariah.measure.cohesion import coalition_mask, holding, supplying
 from pariah.measure.index import LEVEL_SCORES, membership
+
+if TYPE_CHECKING:
+    from pariah.ledger import Ledger
 
 #: Concession link: p = 1 / (1 + exp(-SLOPE * (leverage - cost))). At leverage = cost the target is
 #: indifferent (p = 0.5); with the default cost 0.5, an episode at leverage 0.4 concedes one time in
@@ -24,19 +32,21 @@ CONCESSION_COST = 0.5
 SLOPE = math.log(4) / 0.2  # 0.2 of leverage below the cost gives p = 0.2 (our assumption: busted episodes succeed less)
 
 
-def decompose(case, acts, start=None, end=None, freq: str = "month", custom: dict[str, float] | None = None,
+def decompose(case: Case, acts: pd.DataFrame, *, start: DateLike = None, end: DateLike = None,
+              freq: str = "month", values: Mapping[str, float] | None = None,
               credibility: pd.Series | None = None) -> pd.DataFrame:
     """Per period: withheld value W, supplied value S, credibility c, and leverage = W x (1 - S) x c.
 
     W: value of coalition members still holding (at ``engaged`` or below, or keeping an isolating
     measure in a case that starts from relations). S: value of states outside the coalition that
     supply what it withholds (black knights). Values sum to 1 over the states counted on the date.
-    ``credibility`` (a Series by date) defaults to 1.
+    ``values`` (ISO3 -> value of relations) defaults to ``default_values``; ``credibility`` (a Series
+    by date) defaults to 1.
 
-    >>> decompose(case, ledger.acts("taliban-2021"), "2024-02-01", "2024-02-01")  # doctest: +SKIP
+    >>> decompose(case, ledger.acts("taliban-2021"), start="2024-02-01", end="2024-02-01")  # doctest: +SKIP
     """
-    panel = component_panel(case, acts, to_date(start), to_date(end), freq)
-    state = _state(case, acts, panel, custom)
+    panel = component_panel(case, acts, start=start, end=end, freq=freq)
+    state = _state(case, acts, panel, values)
     c = np.ones(len(panel.dates)) if credibility is None else _as_of(credibility, panel.dates)
     return pd.DataFrame({
         "date": panel.dates.date,
@@ -56,11 +66,11 @@ def _as_of(series: pd.Series, dates: pd.DatetimeIndex) -> np.ndarray:
     return np.where(idx >= 0, values[np.clip(idx, 0, None)], 1.0)
 
 
-def _state(case, acts, panel, custom):
+def _state(case, acts, panel, values):
     member = membership(panel).astype(bool)
     coalition = coalition_mask(case, acts, panel) & member
     hold, supply = holding(panel), supplying(panel)
-    v = value_vector(panel.states, case.target, custom)
+    v = value_vector(panel.states, case.target, values)
     vt = v[None, :] * member
     vt = vt / vt.sum(axis=1, keepdims=True)
     return {
@@ -70,8 +80,8 @@ def _state(case, acts, panel, custom):
     }
 
 
-def credibility_series(ledger, case_id: str, dates, horizon: int = 12, share: float = 0.02,
-                       refit_months: int = 12, custom: dict[str, float] | None = None) -> pd.Series:
+def credibility_series(ledger: Ledger, case_id: str, *, dates: Iterable[Any], horizon: int = 12, share: float = 0.02,
+                       refit_months: int = 12, values: Mapping[str, float] | None = None) -> pd.Series:
     """The probability that no holding coalition member worth more than ``share`` of the value
     defects (reaches ``missions``) within ``horizon`` months, from the forecast model fitted on what
     was known at each refit date (every ``refit_months`` from the case start; held in between)."""
@@ -82,43 +92,43 @@ def credibility_series(ledger, case_id: str, dates, horizon: int = 12, share: fl
     out, current, next_fit = {}, 1.0, case.start
     for day in dates:
         while next_fit <= day:
-            current = _credibility_at(ledger, case, next_fit, horizon, share, custom, forecast) if next_fit > case.start \
+            current = _credibility_at(ledger, case, next_fit, horizon, share, values, forecast) if next_fit > case.start \
                 else current
             next_fit = _months_later(next_fit, refit_months)
         out[day] = current
     return pd.Series(out, name="credibility")
 
 
-def _credibility_at(ledger, case, day, horizon, share, custom, forecast) -> float:
+def _credibility_at(ledger, case, day, horizon, share, values, forecast) -> float:
     acts = ledger.acts(case.id, known_on=day)
-    panel = component_panel(case, acts, day, day, "day")
-    state = _state(case, acts, panel, custom)
+    panel = component_panel(case, acts, start=day, end=day, freq="day")
+    state = _state(case, acts, panel, values)
     members = [s for j, s in enumerate(panel.states)
                if state["coalition"][-1, j] and state["hold"][-1, j] and state["values"][-1, j] > share]
     if not members:
         return 1.0
     try:
-        rows = forecast.forecast(ledger, case.id, day, horizon, "missions", n_bootstrap=0)
-    except PariahError:
+        rows = forecast.forecast(ledger, case.id, as_of=day, horizon=horizon, level="missions", n_bootstrap=0)
+    except (NotEnoughData, InvalidArgument):  # too little known yet, or a date at the start
         return 1.0
     p = rows.set_index("state")["p"]
     return float(np.prod([1 - p.get(s, 0.0) for s in members]))
 
 
 def _months_later(day: dt.date, months: int) -> dt.date:
-    from pariah.ladder import add_months
+    from pariah.dates import add_months
 
     return add_months(day, months)
 
 
-def concession(frame: pd.DataFrame, cost: float = CONCESSION_COST, spread: float = 0.1) -> pd.DataFrame:
+def concession(frame: pd.DataFrame, *, cost: float = CONCESSION_COST, spread: float = 0.1) -> pd.DataFrame:
     """Probability that the target concedes, per period, from its leverage; with the probability at
     ``cost - spread`` and ``cost + spread`` to show the sensitivity to the cost.
 
     Rows: ``date, leverage, concession_cost, p_concede, p_if_cost_lower, p_if_cost_higher``.
     """
     if not 0 <= cost <= 1:
-        raise PariahError(f"--concession-cost {cost}: expected a number between 0 and 1 (leverage units)")
+        raise InvalidArgument(f"cost {cost}: expected a number between 0 and 1 (leverage units)")
     p = lambda c: 1 / (1 + np.exp(-SLOPE * (frame["leverage"].to_numpy() - c)))
     return pd.DataFrame({"date": frame["date"], "leverage": frame["leverage"], "concession_cost": cost,
                          "p_concede": p(cost), "p_if_cost_lower": p(max(cost - spread, 0)),
@@ -132,8 +142,9 @@ class Candidate:
     value: float
 
 
-def restore(case, acts, target: float, as_of=None, custom: dict[str, float] | None = None,
-            credibility: float = 1.0, limit: int = 5, max_size: int = 6) -> pd.DataFrame:
+def restore(case: Case, acts: pd.DataFrame, *, target: float, as_of: DateLike = None,
+            values: Mapping[str, float] | None = None, credibility: float = 1.0, limit: int = 5,
+            max_size: int = 6) -> pd.DataFrame:
     """The smallest sets of moves that would bring leverage on ``as_of`` back to ``target``.
 
     A move reverses a defection (a coalition member returns to holding: W += v) or wins back a
@@ -142,12 +153,12 @@ def restore(case, acts, target: float, as_of=None, custom: dict[str, float] | No
     Rows: ``rank, size, states, moves, value, leverage`` (leverage after the moves).
     """
     day = to_date(as_of) or default_as_of(case)
-    panel = component_panel(case, acts, day, day, "day")
-    state = _state(case, acts, panel, custom)
+    panel = component_panel(case, acts, start=day, end=day, freq="day")
+    state = _state(case, acts, panel, values)
     W, S = state["withheld"][-1], state["supplied"][-1]
     coalition, hold, supply, v = state["coalition"][-1], state["hold"][-1], state["supply"][-1], state["values"][-1]
     if not 0 <= target <= 1:
-        raise PariahError(f"--restore {target}: expected a leverage between 0 and 1")
+        raise InvalidArgument(f"target {target}: expected a leverage between 0 and 1")
     now = W * (1 - S) * credibility
     candidates = [Candidate(s, "reverse defection", float(v[j])) for j, s in enumerate(panel.states)
                   if coalition[j] and not hold[j] and v[j] > 0]
@@ -193,7 +204,7 @@ def _best_of_size(ranked, size, W, S, credibility):
     return max(itertools.combinations(pool, size), key=lambda combo: leverage_after(W, S, credibility, combo))
 
 
-def conditional_engagement(frame: pd.DataFrame, demands: int, cost: float = CONCESSION_COST,
+def conditional_engagement(frame: pd.DataFrame, *, demands: int, cost: float = CONCESSION_COST,
                            waiting: pd.Series | None = None) -> pd.DataFrame:
     """Step-by-step offer against the black knights' unconditional one, per period.
 
@@ -206,7 +217,7 @@ def conditional_engagement(frame: pd.DataFrame, demands: int, cost: float = CONC
     Rows: ``date, best_concessions, offer_value, concession_cost, waiting_value, conditional_beats_waiting``.
     """
     if demands < 1:
-        raise PariahError("the case lists no demands: nothing to offer steps for")
+        raise NotEnoughData("the case lists no demands: nothing to offer steps for")
     rows = []
     expected = waiting if waiting is not None else frame["withheld"] * (1 - frame["credibility"])
     for i, row in enumerate(frame.itertuples()):
@@ -224,14 +235,14 @@ def conditional_engagement(frame: pd.DataFrame, demands: int, cost: float = CONC
     return pd.DataFrame(rows)
 
 
-def compare(cases_and_acts: list, end=None, freq: str = "month") -> pd.DataFrame:
+def compare(cases_and_acts: list[tuple[Case, pd.DataFrame]], *, end: DateLike = None, freq: str = "month") -> pd.DataFrame:
     """Leverage (without credibility) of several cases at matched months since their start.
 
     Rows: ``case, month, date, withheld, supplied, leverage``.
     """
     frames = []
     for case, acts in cases_and_acts:
-        frame = decompose(case, acts, None, end, freq)
+        frame = decompose(case, acts, end=end, freq=freq)
         dates = pd.to_datetime(frame["date"])
         frame.insert(0, "case", case.id)
         frame.insert(1, "month", (dates.dt.year - case.start.year) * 12 + dates.dt.month - case.start.month)

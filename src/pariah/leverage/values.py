@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from pariah import reference
-from pariah.exceptions import PariahError
-from pariah.measure.weights import read_weights, weights
+from pariah.exceptions import InvalidFile, NotEnoughData, PariahError
+from pariah.measure.weights import read_weights, weight_vector
 
 read_values = read_weights
 
@@ -27,7 +27,7 @@ def default_values(states: list[str], target: str) -> np.ndarray:
     """Unnormalized default value of relations with each state."""
     pop = reference.states()["population"].reindex(states).astype("Float64")
     pop = pop.fillna(pop.median()).to_numpy(dtype=float)
-    return weights("region", states, target) * weights("power", states, target) * (1 + np.log10(1 + pop / 1e6))
+    return weight_vector("region", states, target) * weight_vector("power", states, target) * (1 + np.log10(1 + pop / 1e6))
 
 
 def value_vector(states: list[str], target: str, custom: dict[str, float] | None = None) -> np.ndarray:
@@ -35,7 +35,7 @@ def value_vector(states: list[str], target: str, custom: dict[str, float] | None
     v = np.array([custom.get(s, 0.0) for s in states], dtype=float) if custom else default_values(states, target)
     total = v.sum()
     if total <= 0:
-        raise PariahError("the values give every state 0: nothing to withhold or supply")
+        raise NotEnoughData("the values give every state 0: nothing to withhold or supply")
     return v / total
 
 
@@ -70,15 +70,15 @@ def values_from_comtrade(path: str | Path, target: str) -> dict[str, float]:
                 try:
                     amount = float(row[val])
                 except (TypeError, ValueError):
-                    raise PariahError(f"{path}:{line}: {val}: {row[val]!r} is not a number") from None
+                    raise InvalidFile(f"{path}:{line}: {val}: {row[val]!r} is not a number") from None
                 totals[other] = totals.get(other, 0.0) + max(amount, 0.0)
     except (OSError, UnicodeDecodeError) as e:
-        raise PariahError(f"{path}: cannot read: {e}") from None
+        raise InvalidFile(f"{path}: cannot read: {e}") from None
     total = sum(totals.values())
     if total <= 0:
-        raise PariahError(f"{path}:1: file: no trade of {target} with a known state")
+        raise InvalidFile(f"{path}:1: file: no trade of {target} with a known state")
     return {k: v / total for k, v in sorted(totals.items())}
 
 
 def _missing(path, what):
-    raise PariahError(f"{path}:1: header: no {what} column (a UN Comtrade export has reporterISO, partnerISO, primaryValue)")
+    raise InvalidFile(f"{path}:1: header: no {what} column (a UN Comtrade export has reporterISO, partnerISO, primaryValue)")

@@ -24,9 +24,13 @@ import numpy as np
 import pandas as pd
 
 from pariah import reference
-from pariah.ladder import Level, Panel, component_panel, sort_steps, to_date, _frame_steps
+from pariah.case import Case
+from pariah.dates import DateLike
+from pariah.dates import to_date
+from pariah.ladder import Level, sort_steps
+from pariah.panel import Panel, component_panel, frame_steps as _frame_steps
 from pariah.measure.index import membership
-from pariah.measure.weights import weights
+from pariah.measure.weights import Weights, scheme_name, weight_vector
 
 _F = {name: i for i, name in enumerate(("level", "recognition", "mission", "hosted", "hostile", "contact"))}
 
@@ -75,8 +79,8 @@ def coalition_mask(case, acts, panel: Panel) -> np.ndarray:
     return mask
 
 
-def cohesion(case, acts, start=None, end=None, freq: str = "month", scheme: str = "equal",
-             custom: dict[str, float] | None = None, known_on: dt.date | None = None,
+def cohesion(case: Case, acts: pd.DataFrame, *, start: DateLike = None, end: DateLike = None,
+             freq: str = "month", weights: Weights = "equal", known_on: DateLike = None,
              panel: Panel | None = None) -> pd.DataFrame:
     """Per period: the weighted share of coalition members still holding.
 
@@ -84,10 +88,12 @@ def cohesion(case, acts, start=None, end=None, freq: str = "month", scheme: str 
 
     >>> cohesion(case, ledger.acts("taliban-2021"), "2024-01-01", "2024-01-01")  # doctest: +SKIP
     """
-    panel = panel or component_panel(case, acts, to_date(start), to_date(end), freq, known_on)
+    panel = panel or component_panel(case, acts, start=to_date(start), end=to_date(end), freq=freq,
+                                     known_on=to_date(known_on))
     member = coalition_mask(case, acts, panel) & membership(panel).astype(bool)
     hold = holding(panel)
-    w = weights(scheme, panel.states, case.target, custom)[None, :]
+    scheme = scheme_name(weights)
+    w = weight_vector(weights, panel.states, case.target)[None, :]
     total = (member * w).sum(axis=1)
     kept = (member & hold) * w
     knights = ~member & supplying(panel) & membership(panel).astype(bool)
@@ -102,14 +108,15 @@ def cohesion(case, acts, start=None, end=None, freq: str = "month", scheme: str 
     })
 
 
-def defections(case, acts, as_of=None, known_on: dt.date | None = None) -> pd.DataFrame:
+def defections(case: Case, acts: pd.DataFrame, *, as_of: DateLike = None, known_on: DateLike = None) -> pd.DataFrame:
     """Coalition members that stopped holding, each with the date, the act that did it and its source.
 
     Rows: ``state, name, date, act, level, level_name, description, source``, by date.
 
     >>> defections(case, ledger.acts("taliban-2021"), "2025-12-31").head(3)  # doctest: +SKIP
     """
-    panel = component_panel(case, acts, None, to_date(as_of), "day", known_on)
+    known_on = to_date(known_on)
+    panel = component_panel(case, acts, end=to_date(as_of), freq="day", known_on=known_on)
     member = coalition_mask(case, acts, panel)
     hold = holding(panel)
     level = panel.field("level")
@@ -134,24 +141,22 @@ def defections(case, acts, as_of=None, known_on: dt.date | None = None) -> pd.Da
     return pd.DataFrame(rows, columns=columns).sort_values(["date", "state"], kind="stable").reset_index(drop=True)
 
 
-def black_knights(case, acts, as_of=None, scheme: str = "equal", custom: dict[str, float] | None = None,
-                  known_on: dt.date | None = None) -> pd.DataFrame:
+def black_knights(case: Case, acts: pd.DataFrame, *, as_of: DateLike = None, weights: Weights = "equal",
+                  known_on: DateLike = None) -> pd.DataFrame:
     """States outside the coalition that supply what it withholds, on ``as_of``, with their weight.
 
     Rows: ``state, name, level, level_name, weight, scheme``, heaviest first.
 
     >>> black_knights(case, ledger.acts("taliban-2021"), "2024-02-01").head(3)  # doctest: +SKIP
     """
-    day = to_date(as_of) or None
-    panel = component_panel(case, acts, day, day, "day", known_on) if day else None
-    if panel is None:
-        from pariah.ladder import default_as_of
+    from pariah.panel import default_as_of
 
-        day = default_as_of(case)
-        panel = component_panel(case, acts, day, day, "day", known_on)
+    day = to_date(as_of) or default_as_of(case)
+    panel = component_panel(case, acts, start=day, end=day, freq="day", known_on=to_date(known_on))
     member = coalition_mask(case, acts, panel)[-1]
     supply = supplying(panel)[-1] & membership(panel)[-1].astype(bool)
-    w = weights(scheme, panel.states, case.target, custom)
+    scheme = scheme_name(weights)
+    w = weight_vector(weights, panel.states, case.target)
     level = panel.field("level")[-1]
     rows = [{"state": s, "name": reference.name(s), "level": int(level[j]), "level_name": Level(int(level[j])).label,
              "weight": float(w[j]), "scheme": scheme}

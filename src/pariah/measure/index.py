@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from enum import Enum
 
 import numpy as np
 import pandas as pd
 
 from pariah import reference
-from pariah.ladder import LEVEL_NAMES, Panel, component_panel, to_date
-from pariah.measure.weights import SCHEMES, weights
+from pariah.case import Case
+from pariah.dates import DateLike
+from pariah.exceptions import InvalidArgument
+from pariah.dates import Align, to_date
+from pariah.ladder import LEVEL_NAMES
+from pariah.panel import Panel, component_panel
+from pariah.measure.weights import SCHEMES, Weights, scheme_name, weight_vector
 
 #: Default normalization score of each ladder level (hostile, none, engaged, missions, ambassadors, recognized).
 LEVEL_SCORES = (0.0, 0.0, 0.25, 0.5, 0.75, 1.0)
@@ -81,9 +85,9 @@ def _weighted_index(score: np.ndarray, w: np.ndarray, mask: np.ndarray) -> np.nd
     return 1.0 - mean
 
 
-def isolation_index(case, acts, start=None, end=None, freq: str = "month", scheme: str = "equal",
-                    custom: dict[str, float] | None = None, scoring: Scoring = DEFAULT,
-                    known_on: dt.date | None = None, panel: Panel | None = None) -> pd.DataFrame:
+def isolation_index(case: Case, acts: pd.DataFrame, *, start: DateLike = None, end: DateLike = None,
+                    freq: str = "month", weights: Weights = "equal", scoring: Scoring = DEFAULT,
+                    known_on: DateLike = None, panel: Panel | None = None) -> pd.DataFrame:
     """The isolation index per period with its sensitivity band.
 
     Index = 1 - (weighted mean over states of the normalization score):
@@ -96,14 +100,16 @@ def isolation_index(case, acts, start=None, end=None, freq: str = "month", schem
             date  index    low   high scheme
     0 2024-01-01  0.955  0.917  0.979  equal
     """
-    panel = panel or component_panel(case, acts, to_date(start), to_date(end), freq, known_on)
+    panel = panel or component_panel(case, acts, start=to_date(start), end=to_date(end), freq=freq,
+                                     known_on=to_date(known_on))
     mask = membership(panel)
-    main = _weighted_index(scores(panel, scoring), weights(scheme, panel.states, case.target, custom), mask)
+    scheme = scheme_name(weights)
+    main = _weighted_index(scores(panel, scoring), weight_vector(weights, panel.states, case.target), mask)
     variants = [main]
-    schemes = list(SCHEMES) + (["custom"] if scheme == "custom" else [])
+    schemes: list[Weights] = [*SCHEMES, *([weights] if scheme == "custom" else [])]
     matrices = {name: scores(panel, m) for name, m in MAPPINGS.items()}
     for s in schemes:
-        w = weights(s, panel.states, case.target, custom)
+        w = weight_vector(s, panel.states, case.target)
         for matrix in matrices.values():
             variants.append(_weighted_index(matrix, w, mask))
     stack = np.vstack(variants)
@@ -116,16 +122,18 @@ def isolation_index(case, acts, start=None, end=None, freq: str = "month", schem
     })
 
 
-def ladder_profile(case, acts, start=None, end=None, freq: str = "month", scheme: str = "equal",
-                   custom: dict[str, float] | None = None, known_on: dt.date | None = None,
+def ladder_profile(case: Case, acts: pd.DataFrame, *, start: DateLike = None, end: DateLike = None,
+                   freq: str = "month", weights: Weights = "equal", known_on: DateLike = None,
                    panel: Panel | None = None) -> pd.DataFrame:
     """Count, share and weighted share of states at or above each level (engaged to recognized), per period.
 
     >>> ladder_profile(case, acts, "2024-02-01", "2024-02-01").query("level_name == 'ambassadors'")  # doctest: +SKIP
     """
-    panel = panel or component_panel(case, acts, to_date(start), to_date(end), freq, known_on)
+    panel = panel or component_panel(case, acts, start=to_date(start), end=to_date(end), freq=freq,
+                                     known_on=to_date(known_on))
     mask = membership(panel)
-    w = weights(scheme, panel.states, case.target, custom)[None, :] * mask
+    scheme = scheme_name(weights)
+    w = weight_vector(weights, panel.states, case.target)[None, :] * mask
     level = panel.field("level")
     rows = []
     for lv in range(2, 6):
@@ -142,15 +150,8 @@ def ladder_profile(case, acts, start=None, end=None, freq: str = "month", scheme
     return pd.concat(rows, ignore_index=True).sort_values(["date", "level"], kind="stable").reset_index(drop=True)
 
 
-class Align(str, Enum):
-    """How ``compare`` lines cases up: months since each start, or calendar dates."""
-
-    start = "start"
-    calendar = "calendar"
-
-
-def compare(cases_and_acts: list, freq: str = "month", align: str = "start", scheme: str = "equal",
-            end=None) -> pd.DataFrame:
+def compare(cases_and_acts: list[tuple[Case, pd.DataFrame]], *, freq: str = "month", align: str = "start",
+            weights: Weights = "equal", end: DateLike = None) -> pd.DataFrame:
     """Indices of several cases on one axis: months since each case's start (``align='start'``) or dates.
 
     ``cases_and_acts`` is a list of (case, acts) pairs. Rows: ``case, date,
@@ -159,10 +160,10 @@ def compare(cases_and_acts: list, freq: str = "month", align: str = "start", sch
     >>> compare([(t2021, a2021), (t1996, a1996)])  # doctest: +SKIP
     """
     if align not in ("start", "calendar"):
-        raise ValueError(f"unknown alignment {align!r}: expected start or calendar")
+        raise InvalidArgument(f"unknown alignment {align!r}: expected start or calendar")
     frames = []
     for case, acts in cases_and_acts:
-        frame = isolation_index(case, acts, None, end, freq, scheme)
+        frame = isolation_index(case, acts, end=end, freq=freq, weights=weights)
         dates = pd.to_datetime(frame["date"])
         frame.insert(0, "case", case.id)
         frame["month"] = (dates.dt.year - case.start.year) * 12 + (dates.dt.month - case.start.month)

@@ -6,18 +6,21 @@
 | ``population`` | its population (reference data; a state without a figure gets the median) |
 | ``region`` | 4 if it borders the target, 2 if in the target's UN subregion, 1.5 if in its region, else 1 |
 | ``power`` | 5 for the P5, 3 for other G20 members, else 1 |
-| ``custom`` | from a CSV ``ISO3,weight``; states it does not name weigh 0 |
+| custom | a mapping ISO3 -> weight (e.g. ``read_weights(FILE.csv)``); states it does not name weigh 0 |
+
+Every function that weighs states takes one ``weights`` argument: a scheme's name, or a mapping.
 """
 from __future__ import annotations
 
 import csv
 from enum import Enum
 from pathlib import Path
+from typing import Mapping, Union
 
 import numpy as np
 
 from pariah import reference
-from pariah.exceptions import PariahError
+from pariah.exceptions import InvalidWeights, UnknownActor
 
 class Scheme(str, Enum):
     """The built-in weighting schemes (``custom`` takes a file as well)."""
@@ -29,12 +32,25 @@ class Scheme(str, Enum):
 
 
 SCHEMES = tuple(s.value for s in Scheme)
+
+#: A weighting: the name of a built-in scheme, or a mapping ISO3 -> weight (the custom scheme).
+Weights = Union[str, Mapping[str, float]]
+
+
+def scheme_name(weights: Weights) -> str:
+    """``'equal'``, ``'population'``, ... for a built-in scheme; ``'custom'`` for a mapping."""
+    return weights if isinstance(weights, str) else "custom"
 REGION_WEIGHTS = {"neighbour": 4.0, "subregion": 2.0, "region": 1.5, "other": 1.0}
 POWER_WEIGHTS = {"P5": 5.0, "G20": 3.0, "other": 1.0}
 
 
-def weights(scheme: str, states: list[str], target: str, custom: dict[str, float] | None = None) -> np.ndarray:
-    """The weight of every state in ``states`` under a scheme."""
+def weight_vector(weights: Weights, states: list[str], target: str) -> np.ndarray:
+    """The weight of every state in ``states`` under a scheme (by name) or a mapping ISO3 -> weight."""
+    if not isinstance(weights, str):
+        if not weights:
+            raise InvalidWeights("the custom weights are empty: give a mapping ISO3 -> weight with at least one state")
+        return np.array([float(weights.get(s, 0.0)) for s in states], dtype=float)
+    scheme = weights
     table = reference.states()
     if scheme == "equal":
         return np.ones(len(states))
@@ -63,10 +79,9 @@ def weights(scheme: str, states: list[str], target: str, custom: dict[str, float
         return np.array([POWER_WEIGHTS["P5"] if s in p5 else POWER_WEIGHTS["G20"] if s in g20 else POWER_WEIGHTS["other"]
                          for s in states])
     if scheme == "custom":
-        if not custom:
-            raise PariahError("the custom scheme needs a weights file: --weights-file FILE.csv (ISO3,weight)")
-        return np.array([custom.get(s, 0.0) for s in states], dtype=float)
-    raise PariahError(f"unknown weighting scheme {scheme!r}: expected one of {', '.join(SCHEMES)} or custom")
+        raise InvalidWeights("the custom scheme needs a table of weights: pass weights as a mapping ISO3 -> weight "
+                             "(read_weights(FILE.csv); '--weights-file FILE.csv')")
+    raise InvalidWeights(f"unknown weighting scheme {scheme!r}: expected one of {', '.join(SCHEMES)} or custom")
 
 
 def read_weights(path: str | Path) -> dict[str, float]:
@@ -76,24 +91,24 @@ def read_weights(path: str | Path) -> dict[str, float]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise PariahError(f"{path}: cannot read weights: {e}") from None
+        raise InvalidWeights(f"{path}: cannot read weights: {e}") from None
     for line, row in enumerate(csv.reader(text.splitlines()), start=1):
         if not row or not "".join(row).strip():
             continue
         if len(row) != 2:
-            raise PariahError(f"{path}:{line}: row: expected two fields ISO3,weight, got {len(row)}")
+            raise InvalidWeights(f"{path}:{line}: row: expected two fields ISO3,weight, got {len(row)}")
         code, value = row[0].strip(), row[1].strip()
         if line == 1 and not _number(value):
             continue  # a header
         try:
             iso3 = reference.resolve_actor(code)
-        except PariahError as e:
-            raise PariahError(f"{path}:{line}: iso3: {e}") from None
+        except UnknownActor as e:
+            raise InvalidWeights(f"{path}:{line}: iso3: {e}") from None
         if not _number(value) or float(value) < 0:
-            raise PariahError(f"{path}:{line}: weight: {value!r} is not a non-negative number")
+            raise InvalidWeights(f"{path}:{line}: weight: {value!r} is not a non-negative number")
         out[iso3] = float(value)
     if not out:
-        raise PariahError(f"{path}:1: file: no weights found; expected rows ISO3,weight")
+        raise InvalidWeights(f"{path}:1: file: no weights found; expected rows ISO3,weight")
     return out
 
 

@@ -29,7 +29,9 @@ import numpy as np
 import pandas as pd
 
 from pariah import ladder, measure, reference
-from pariah.exceptions import PariahError
+from pariah.dates import to_date
+from pariah.panel import default_as_of
+from pariah.exceptions import InvalidArgument, InvalidDate
 
 #: The report's own policy: styles inline, images as data, nothing else (no script, no outside load).
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -64,26 +66,26 @@ class Report:
         return counts
 
     def index_frame(self) -> pd.DataFrame:
-        return measure.isolation_index(self.case, self.acts, None, self.as_of, "month")
+        return measure.isolation_index(self.case, self.acts, end=self.as_of, freq="month")
 
     def cohesion_frame(self) -> pd.DataFrame:
-        return measure.cohesion(self.case, self.acts, None, self.as_of, "month")
+        return measure.cohesion(self.case, self.acts, end=self.as_of, freq="month")
 
     def defections(self) -> list[dict[str, Any]]:
-        from pariah.web import views
+        from pariah.present import records
 
-        return views.defection_records(self.case, self.acts, self.as_of)
+        return records.defection_records(self.case, self.acts, self.as_of)
 
     def knights(self) -> list[dict[str, Any]]:
-        from pariah.web import views
+        from pariah.present import records
 
-        return views.knight_records(self.case, self.acts, self.as_of)
+        return records.knight_records(self.case, self.acts, self.as_of)
 
     def maps(self) -> list[dict[str, Any]]:
         """One coloured map per chosen date: ``date``, ``svg``, ``counts``."""
-        from pariah.web import geo, views
+        from pariah.present import maps, records
 
-        frames = views.map_frames(self.case, self.acts, self.map_dates)
+        frames = records.map_frames(self.case, self.acts, self.map_dates)
         names = {s: reference.name(s) for s in frames.states}
         out = []
         for i, date in enumerate(frames.dates):
@@ -91,7 +93,7 @@ class Report:
             counts = {name: 0 for name in ladder.LEVEL_NAMES}
             for level in levels.values():
                 counts[ladder.LEVEL_NAMES[level]] += 1
-            svg = geo.map_svg(levels, hostile=hostile, target=self.case.target, names=names,
+            svg = maps.map_svg(levels, hostile=hostile, target=self.case.target, names=names,
                               title=f"{self.case.name}: ladder levels on {date}",
                               note=f"pariah ledger, case {self.case.id}" + (f", known on {self.known_on}" if self.known_on else ""))
             out.append({"date": date, "svg": svg, "counts": counts})
@@ -103,13 +105,13 @@ class Report:
         """Write the report as one HTML file (moved into place only when complete)."""
         from markupsafe import Markup
 
-        from pariah.web import render, views
+        from pariah.present import pages, records
 
         context: dict[str, Any] = dict(
-            root=None, case=views.case_info(self.case), as_of=self.as_of.isoformat(),
+            root=None, case=records.case_info(self.case), as_of=self.as_of.isoformat(),
             known_on=self.known_on.isoformat() if self.known_on else "", generated=self.generated.strftime("%Y-%m-%d %H:%M UTC"),
             status=[r for r in self.status if r["level"] >= 2 or r["hostile"]], status_total=len(self.status),
-            counts=self.counts, full=self.full, csp=REPORT_CSP, css=Markup(render.static_text("pariah.css")),
+            counts=self.counts, full=self.full, csp=REPORT_CSP, css=Markup(pages.static_text("pariah.css")),
         )
         if self.full:
             index = self.index_frame()
@@ -118,11 +120,11 @@ class Report:
             context.update(
                 maps=[dict(m, svg=Markup(m["svg"])) for m in self.maps()],
                 index_svg=Markup(self._chart("index", index)), cohesion_svg=Markup(self._chart("cohesion", cohesion, defections)),
-                now=views.records(index.tail(1))[0], first=views.records(index.head(1))[0],
-                cohesion_now=views.records(cohesion.tail(1))[0], defections=defections, knights=self.knights(),
-                acts=views.act_records(self.acts), forecast=self.forecast,
+                now=records.records(index.tail(1))[0], first=records.records(index.head(1))[0],
+                cohesion_now=records.records(cohesion.tail(1))[0], defections=defections, knights=self.knights(),
+                acts=records.act_records(self.acts), forecast=self.forecast,
             )
-        page = render.render("report.html", **context)
+        page = pages.render("report.html", **context)
         return _write_text(Path(path), page)
 
     def write_figures(self, folder: str | Path, fmt: str = "png") -> list[Path]:
@@ -131,15 +133,15 @@ class Report:
         from pariah.report import figures
 
         if fmt not in FIGURE_FORMATS:
-            raise PariahError(f"figure format {fmt!r}: expected png or svg")
+            raise InvalidArgument(f"figure format {fmt!r}: expected png or svg")
         if not self.full:
-            raise PariahError("figures need the case's acts; build the report with them")
+            raise InvalidArgument("figures need the case's acts; build the report with them")
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         paths = [
             figures.plot_index(self.index_frame(), self.case, folder / f"index.{fmt}", self.acts),
             figures.plot_cohesion(self.cohesion_frame(), self.case, folder / f"cohesion.{fmt}",
-                                  measure.defections(self.case, self.acts, self.as_of)),
+                                  measure.defections(self.case, self.acts, as_of=self.as_of)),
         ]
         for m in self.maps():
             paths.append(_write_text(folder / f"map-{m['date']}.svg", m["svg"]))
@@ -172,9 +174,9 @@ def build(case, acts: pd.DataFrame | None, *, as_of: str | dt.date | None = None
     then, for every part of the report. ``map_dates``: the dates of the maps (default: the start,
     the middle of the period and ``as_of``). ``status``: a status frame already computed for ``as_of``.
     """
-    from pariah.web import views
+    from pariah.present import records
 
-    as_of_d = _date(as_of, "as_of") or ladder.default_as_of(case)
+    as_of_d = _date(as_of, "as_of") or default_as_of(case)
     known = _date(known_on, "known_on")
     if acts is not None and known is not None:
         acts = acts[np.array([k <= known for k in acts["known_on"]], dtype=bool)].reset_index(drop=True)
@@ -182,19 +184,19 @@ def build(case, acts: pd.DataFrame | None, *, as_of: str | dt.date | None = None
         dates = sorted({_date(d, "map date") for d in map_dates})
         outside = [d for d in dates if d < case.start or d > as_of_d]
         if outside:
-            raise PariahError(f"map date {outside[0]}: outside the case period {case.start} to {as_of_d}; "
+            raise InvalidArgument(f"map date {outside[0]}: outside the case period {case.start} to {as_of_d}; "
                               "choose dates in it")
     else:
         middle = case.start + (as_of_d - case.start) / 2
         dates = sorted({case.start, middle.replace(day=1) if middle.replace(day=1) > case.start else middle, as_of_d})
     if status is not None:
-        rows = views.records(status)
+        rows = records.records(status)
         for row in rows:
             row.setdefault("as_of", as_of_d.isoformat())
     elif acts is not None:
-        rows = views.status_records(case, acts, as_of_d)
+        rows = records.status_records(case, acts, as_of_d)
     else:
-        raise PariahError("a report needs the case's acts or its status")
+        raise InvalidArgument("a report needs the case's acts or its status")
     return Report(case, acts, as_of_d, known, rows, dates, dt.datetime.now(dt.timezone.utc), forecast)
 
 
@@ -207,9 +209,9 @@ def _date(value, name: str) -> dt.date | None:
     if value is None or value == "":
         return None
     try:
-        return ladder.to_date(value)
-    except PariahError as e:
-        raise PariahError(f"{name}: {e}") from None
+        return to_date(value)
+    except InvalidDate as e:
+        raise InvalidArgument(f"{name}: {e}") from None
 
 
 def _write_text(path: Path, text: str) -> Path:

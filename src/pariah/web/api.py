@@ -22,9 +22,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from pariah.exceptions import PariahError
-from pariah.ladder import ACTS
+from pariah.acts import ACTS
 from pariah.ledger.schema import EXCHANGE_COLUMNS
-from pariah.web.views import MISSING, Views
+from pariah.present.records import MISSING, Views
 
 
 #: What a date parameter accepts, exactly: a real calendar date, a month or a year (years 1000-9999 for
@@ -50,7 +50,7 @@ class HTTPProblem(Exception):
         self.status, self.message, self.problems, self.headers = status, message, problems or [], headers
 
 
-# ---- documented shapes (responses are built by pariah.web.views; these describe them) -----------
+# ---- documented shapes (responses are built by pariah.present.records; these describe them) -----------
 
 
 class Problem(BaseModel):
@@ -248,8 +248,8 @@ ERRORS = {404: {"model": Problem, "description": "Unknown case or state"},
 # ---- parameters ------------------------------------------------------------
 
 
-from pariah.ladder import Freq  # noqa: E402  (the parameter types the command line uses too)
-from pariah.measure.index import Align  # noqa: E402
+from pariah.dates import Freq  # noqa: E402  (the parameter types the command line uses too)
+from pariah.dates import Align  # noqa: E402
 from pariah.measure.weights import Scheme  # noqa: E402
 
 
@@ -264,7 +264,7 @@ SchemeQ = Annotated[Scheme, Query(alias="weights", description="Weighting scheme
 
 def day(value: str | None, name: str) -> dt.date | None:
     """A query date (any precision) as a date; 422 with the parameter's name when bad."""
-    from pariah.ladder import to_date
+    from pariah.dates import to_date
 
     if value is None:
         return None

@@ -25,9 +25,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pariah.exceptions import ImportRejected, PariahError, UnknownCase
 from pariah.ladder import LEVEL_NAMES
-from pariah.web import api, geo, render
+from pariah.present import maps, pages
+from pariah.web import api
 from pariah.web.api import HTTPProblem, case_list, day
-from pariah.web.views import Views
+from pariah.present.records import Views
 
 log = logging.getLogger("pariah.web")
 
@@ -95,7 +96,7 @@ def create_app(ledger, *, write_token: str | None = None, cache_seconds: float |
     app.state.write_token = write_token or None
     app.add_middleware(SecurityHeaders)
     app.include_router(api.router)
-    app.mount("/static", StaticFiles(packages=[("pariah.web", "static")]), name="static")
+    app.mount("/static", StaticFiles(packages=[("pariah.present", "static")]), name="static")
     _errors(app)
     _assets(app)
     _pages(app)
@@ -128,7 +129,7 @@ def _problem(request: Request, status: int, message: str, problems: list[str] | 
              headers: dict | None = None) -> Response:
     if _wants_json(request):
         return JSONResponse({"detail": message, "problems": problems or []}, status_code=status, headers=headers)
-    page = render.render("error.html", root=request.scope.get("root_path", ""), status=status, message=message,
+    page = pages.render("error.html", root=request.scope.get("root_path", ""), status=status, message=message,
                          problems=problems or [])
     return HTMLResponse(page, status_code=status, headers=headers)
 
@@ -181,7 +182,7 @@ def _assets(app: FastAPI) -> None:
     def asset(name: str) -> api.Body:
         # read and compressed once per process; they only change with the installed packages
         if name not in bodies:
-            raw = geo.world_svg().encode("utf-8") if name == "world.svg" else files[name][0].read_bytes()
+            raw = maps.world_svg().encode("utf-8") if name == "world.svg" else files[name][0].read_bytes()
             bodies[name] = api.Body(raw)
         return bodies[name]
 
@@ -200,7 +201,7 @@ def _assets(app: FastAPI) -> None:
     @app.get("/api/docs", include_in_schema=False)
     async def docs(request: Request):
         root = request.scope.get("root_path", "")
-        return HTMLResponse(render.render("docs.html", root=root, openapi_url=f"{root}{app.openapi_url}"))
+        return HTMLResponse(pages.render("docs.html", root=root, openapi_url=f"{root}{app.openapi_url}"))
 
 
 # ---- pages ---------------------------------------------------------------------------
@@ -219,7 +220,7 @@ def _pages(app: FastAPI) -> None:
     async def home(request: Request):
         views: Views = request.app.state.views
         root = request.scope.get("root_path", "")
-        return await _cached_page(request, ("home",), lambda: render.render(
+        return await _cached_page(request, ("home",), lambda: pages.render(
             "home.html", root=root, cases=views.cases(), read_only=request.app.state.write_token is None))
 
     @app.get("/cases/{case}", include_in_schema=False)
@@ -240,7 +241,7 @@ def _pages(app: FastAPI) -> None:
             counts = {name: 0 for name in LEVEL_NAMES}
             for row in status:
                 counts[row["level_name"]] += 1
-            return render.render(
+            return pages.render(
                 "case.html", root=root, case=views.case_info(case), status=shown, status_total=len(status),
                 counts=counts, as_of=status[0]["as_of"] if status else today.isoformat(), as_of_param=as_of or "",
                 known_on=known_on or "", today=today.isoformat(), now=now, first=first,
@@ -259,7 +260,7 @@ def _pages(app: FastAPI) -> None:
             detail = views.state(case, code)
             if detail is None:
                 raise HTTPProblem(404, f"state {iso3!r} is not counted in case {case!r}; expected an ISO3 code such as CHN")
-            return render.render("state.html", root=root, case=views.case_info(case), detail=detail)
+            return pages.render("state.html", root=root, case=views.case_info(case), detail=detail)
 
         return await _cached_page(request, ("state", case, code), build)
 
@@ -274,7 +275,7 @@ def _pages(app: FastAPI) -> None:
         def build() -> str:
             rows = views.compare(ids, align.value) if ids else []
             table = _compare_table(rows, ids)
-            return render.render("compare.html", root=root, all_cases=views.cases(), chosen=ids, align=align.value,
+            return pages.render("compare.html", root=root, all_cases=views.cases(), chosen=ids, align=align.value,
                                  table=table, query=",".join(ids))
 
         return await _cached_page(request, ("compare", tuple(ids), align.value), build)

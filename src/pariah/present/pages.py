@@ -12,8 +12,9 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup
 
-from pariah.ladder import ACTS, LEVEL_NAMES, LEVELS
-from pariah.web import geo
+from pariah.acts import ACTS
+from pariah.ladder import LEVEL_NAMES, LEVELS
+from pariah.present import maps
 
 
 def _sources(text: str | None) -> Markup:
@@ -32,12 +33,12 @@ def _number(value: float | None, digits: int = 3) -> str:
 
 @functools.cache
 def environment() -> jinja2.Environment:
-    """The templates of ``pariah/web/templates``, with autoescaping for every template."""
+    """The templates of ``pariah/present/templates``, with autoescaping for every template."""
     import pariah
     from pariah import reference
 
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("pariah.web", "templates"),
+        loader=jinja2.PackageLoader("pariah.present", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -48,9 +49,9 @@ def environment() -> jinja2.Environment:
         version=pariah.__version__,
         levels=[{"level": int(level), "name": level.label, "rule": rule} for level, rule in LEVELS],
         level_names=LEVEL_NAMES,
-        level_colours=geo.LEVEL_COLOURS,
-        target_colour=geo.TARGET_COLOUR,
-        outside_colour=geo.OUTSIDE_COLOUR,
+        level_colours=maps.LEVEL_COLOURS,
+        target_colour=maps.TARGET_COLOUR,
+        outside_colour=maps.OUTSIDE_COLOUR,
         act_types=ACTS,
         is_state=reference.is_state,
     )
@@ -63,5 +64,5 @@ def render(template: str, **context) -> str:
 
 @functools.cache
 def static_text(name: str) -> str:
-    """A file of ``pariah/web/static`` as text (the report inlines the stylesheet)."""
-    return resources.files("pariah.web").joinpath("static", name).read_text(encoding="utf-8")
+    """A file of ``pariah/present/static`` as text (the report inlines the stylesheet)."""
+    return resources.files("pariah.present").joinpath("static", name).read_text(encoding="utf-8")

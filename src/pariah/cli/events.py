@@ -1,4 +1,4 @@
-"""The ``pariah events`` commands: parse, call ``pariah.events``, format. Registered by ``register(app)``."""
+"""``events ingest``, ``events show``, ``events candidates``: event data beside the ledger."""
 from __future__ import annotations
 
 from enum import Enum
@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+
+from pariah.cli.common import Fmt, FormatOption, app, emit, guarded, open_ledger, parse_date, say
 
 events_app = typer.Typer(help="Event data (GDELT, ICEWS, POLECAT): ingest, monthly aggregates, candidate acts.",
                          no_args_is_help=True)
@@ -23,15 +25,6 @@ class EngineName(str, Enum):
     spark = "spark"
 
 
-class OutputFormat(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-FormatOption = typer.Option(OutputFormat.table, "--format", "-f", help="Output: table, csv or json.")
-
-
 class Direction(str, Enum):
     to_target = "to_target"
     from_target = "from_target"
@@ -43,13 +36,11 @@ MONTH_TABLE = ["dataset", "state", "month", "direction", "events", "cooperation"
 CANDIDATE_TABLE = ["id", "date", "state", "act", "code", "label", "events", "source"]
 
 
-def register(app: typer.Typer) -> None:
-    """Add the ``events`` sub-commands to the ``pariah`` command line (once)."""
-    if not any(group.name == "events" for group in app.registered_groups):
-        app.add_typer(events_app, name="events")
+app.add_typer(events_app, name="events")
 
 
 @events_app.command("ingest")
+@guarded
 def ingest(ctx: typer.Context,
            files: List[str] = typer.Argument(..., help="Event files (optionally .zip or .gz), or quoted glob "
                                                        "patterns, e.g. 'gdelt/2024*.export.CSV.zip'."),
@@ -63,30 +54,23 @@ def ingest(ctx: typer.Context,
            memory_limit: Optional[str] = typer.Option(None, "--memory-limit",
                                                       help="DuckDB's memory bound, e.g. 2GB (default 1GB; spills to disk beyond it)."),
            threads: Optional[int] = typer.Option(None, "--threads", min=1,
-                                                 help="DuckDB's threads (default: every core).")):
+                                                 help="DuckDB's threads (default: every core).")) -> None:
     """Read event files, keep the target's events with each state, store them and their monthly aggregates."""
-    from pariah.cli import guarded
-
-    guarded(_ingest)(ctx, files, fmt, target, engine, spark_master, strict, memory_limit, threads)
-
-
-def _ingest(ctx, files, fmt, target, engine, spark_master, strict, memory_limit, threads):
     from pariah import events
-    from pariah.cli import _ledger, err
 
-    result = events.ingest(_ledger(ctx), files, fmt=fmt.value, target=target, engine=engine.value,
+    result = events.ingest(open_ledger(ctx), files, fmt=fmt.value, target=target, engine=engine.value,
                            spark_master=spark_master, strict=strict, memory_limit=memory_limit, threads=threads)
     for problem in result.problems[:SHOWN_PROBLEMS]:
-        err.print(problem, markup=False, highlight=False)
+        say(problem)
     if result.malformed > SHOWN_PROBLEMS:
-        err.print(f"... and {result.malformed - SHOWN_PROBLEMS} more malformed lines (use --strict to reject the files)",
-                  markup=False, highlight=False)
-    err.print(f"{result.rows} rows in {len(result.files)} file(s) on {result.engine}: {result.matched} events between "
+        say(f"... and {result.malformed - SHOWN_PROBLEMS} more malformed lines (use --strict to reject the files)")
+    say(f"{result.rows} rows in {len(result.files)} file(s) on {result.engine}: {result.matched} events between "
               f"{result.target} and a state ({result.added} new), {result.malformed} malformed; "
-              f"{result.months} month(s) aggregated", markup=False, highlight=False)
+              f"{result.months} month(s) aggregated")
 
 
 @events_app.command("show")
+@guarded
 def show(ctx: typer.Context, case: str = typer.Argument(..., help="Case id; its target's events are shown."),
          dataset: Optional[InputFormat] = typer.Option(None, "--dataset", help="Only this dataset."),
          state: Optional[str] = typer.Option(None, "--state", help="Only this state (ISO3)."),
@@ -95,28 +79,14 @@ def show(ctx: typer.Context, case: str = typer.Argument(..., help="Case id; its 
          end: Optional[str] = typer.Option(None, "--to", help="Last month (default: the case end)."),
          by_category: bool = typer.Option(False, "--by-category",
                                           help="Counts per CAMEO root code or PLOVER category instead."),
-         fmt: OutputFormat = FormatOption):
+         fmt: Fmt = FormatOption) -> None:
     """Monthly event aggregates of a case's target, per state and direction."""
-    from pariah.cli import guarded
-
-    guarded(_show)(ctx, case, dataset, state, direction, start, end, by_category, fmt)
-
-
-def _fmt(value: OutputFormat):
-    from pariah.cli import Fmt
-
-    return Fmt(value.value)
-
-
-def _show(ctx, case, dataset, state, direction, start, end, by_category, fmt):
     from pariah import events
-    from pariah.cli import _date, _ledger, emit
 
-    fmt = _fmt(fmt)
-    ledger = _ledger(ctx)
+    ledger = open_ledger(ctx)
     kwargs = dict(dataset=dataset.value if dataset else None, state=state,
                   direction=direction.value if direction else None,
-                  start=_date(start, "--from"), end=_date(end, "--to"))
+                  start=parse_date(start, "--from"), end=parse_date(end, "--to"))
     if by_category:
         rows = events.category_counts(ledger, case, **kwargs)
         emit(rows, fmt, f"{case}: events by category")
@@ -126,28 +96,20 @@ def _show(ctx, case, dataset, state, direction, start, end, by_category, fmt):
 
 
 @events_app.command("candidates")
+@guarded
 def candidates(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."),
                since: Optional[str] = typer.Option(None, "--since", help="Only events on or after this date."),
                dataset: Optional[InputFormat] = typer.Option(None, "--dataset", help="Only this dataset."),
                accept: Optional[str] = typer.Option(None, "--accept",
                                                     help="Write the act of this candidate id to the ledger (a normal revision)."),
-               fmt: OutputFormat = FormatOption):
+               fmt: Fmt = FormatOption) -> None:
     """Events whose codes map to ladder acts the ledger does not hold yet; --accept ID writes one."""
-    from pariah.cli import guarded
-
-    guarded(_candidates)(ctx, case, since, dataset, accept, fmt)
-
-
-def _candidates(ctx, case, since, dataset, accept, fmt):
     from pariah import events
-    from pariah.cli import _date, _ledger, emit, err
 
-    fmt = _fmt(fmt)
-    ledger = _ledger(ctx)
+    ledger = open_ledger(ctx)
     if accept:
         result = events.accept(ledger, case, accept)
-        err.print(f"{accept}: added {result.added}, corrected {result.corrected}, unchanged {result.unchanged}",
-                  markup=False, highlight=False)
+        say(f"{accept}: added {result.added}, corrected {result.corrected}, unchanged {result.unchanged}")
         return
-    rows = events.candidates(ledger, case, since=_date(since, "--since"), dataset=dataset.value if dataset else None)
+    rows = events.candidates(ledger, case, since=parse_date(since, "--since"), dataset=dataset.value if dataset else None)
     emit(rows, fmt, f"{case}: candidate acts from event data", table_columns=CANDIDATE_TABLE)

@@ -22,31 +22,12 @@ from typing import Any, Callable, Hashable
 import numpy as np
 import pandas as pd
 
-from pariah.exceptions import PariahError
+from pariah.exceptions import InvalidArgument, NotEnoughData
 from pariah import ladder, measure, reference
+from pariah.panel import component_panel, default_as_of, frame_steps, status_frame
 from pariah.ladder import LEVEL_NAMES, Level
-from pariah.web import geo
-
-def plain(value: Any) -> Any:
-    """A value as JSON has it: dates as ``YYYY-MM-DD``, numpy scalars as numbers, NaN and NA as None."""
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value
-
-
-def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[str, Any]]:
-    """A frame as a list of flat dicts of plain values."""
-    columns = columns or list(frame.columns)
-    return [{c: plain(v) for c, v in zip(columns, row)} for row in frame[columns].itertuples(index=False)]
-
+from pariah.present import maps
+from pariah.present.tables import plain, records
 
 MISSING = object()
 
@@ -133,8 +114,8 @@ def case_info(case) -> dict[str, Any]:
 
 
 def status_records(case, acts: pd.DataFrame, as_of: dt.date, known_on: dt.date | None = None) -> list[dict[str, Any]]:
-    """Every state's dyad on ``as_of`` (``ladder.status_frame``), each with ``as_of``."""
-    rows = records(ladder.status_frame(case, acts, as_of, known_on))
+    """Every state's dyad on ``as_of`` (``panel.status_frame``), each with ``as_of``."""
+    rows = records(status_frame(case, acts, as_of=as_of, known_on=known_on))
     for row in rows:
         row["as_of"] = as_of.isoformat()
     return rows
@@ -142,7 +123,7 @@ def status_records(case, acts: pd.DataFrame, as_of: dt.date, known_on: dt.date |
 
 def clip(case, start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
     """A period within the case's: from its start (or later) to today or its end (or earlier)."""
-    first, last = case.start, ladder.default_as_of(case)
+    first, last = case.start, default_as_of(case)
     return max(start or first, first), min(end or last, last)
 
 
@@ -152,7 +133,7 @@ def index_records(case, acts, start=None, end=None, freq="month", scheme="equal"
     start, end = clip(case, start, end)
     if end < start:
         return []
-    frame = measure.isolation_index(case, acts, start, end, freq, scheme, known_on=known_on)
+    frame = measure.isolation_index(case, acts, start=start, end=end, freq=freq, weights=scheme, known_on=known_on)
     return records(frame.round({"index": 4, "low": 4, "high": 4}))
 
 
@@ -161,7 +142,8 @@ def cohesion_records(case, acts, start=None, end=None, freq="month", scheme="equ
     start, end = clip(case, start, end)
     if end < start:
         return []
-    return records(measure.cohesion(case, acts, start, end, freq, scheme, known_on=known_on).round({"cohesion": 4}))
+    return records(measure.cohesion(case, acts, start=start, end=end, freq=freq, weights=scheme,
+                                   known_on=known_on).round({"cohesion": 4}))
 
 
 def defection_records(case, acts, as_of=None, known_on=None) -> list[dict[str, Any]]:
@@ -170,27 +152,28 @@ def defection_records(case, acts, as_of=None, known_on=None) -> list[dict[str, A
     _, as_of = clip(case, None, as_of)
     if as_of < case.start:
         return []
-    return records(measure.defections(case, acts, as_of, known_on))
+    return records(measure.defections(case, acts, as_of=as_of, known_on=known_on))
 
 
 def knight_records(case, acts, as_of=None, scheme="equal", known_on=None) -> list[dict[str, Any]]:
     """States outside the coalition that supply what it withholds on ``as_of`` (clipped to the case
     period; ``measure.black_knights``)."""
     first, last = clip(case, as_of, as_of)
-    return records(measure.black_knights(case, acts, min(first, ladder.default_as_of(case)), scheme, known_on=known_on))
+    return records(measure.black_knights(case, acts, as_of=min(first, default_as_of(case)), weights=scheme,
+                                        known_on=known_on))
 
 
 def map_frames(case, acts, dates: list[dt.date] | None = None, known_on: dt.date | None = None,
                end: dt.date | None = None) -> MapFrames:
     """Levels of every counted state on the first day of every month from the case start to ``end``
     (default: today or the case end) and on ``end``; or, with ``dates``, on each of those dates."""
-    end = end or ladder.default_as_of(case)
+    end = end or default_as_of(case)
     if dates is None:
-        panels = [ladder.component_panel(case, acts, case.start, end, "month", known_on)]
+        panels = [component_panel(case, acts, start=case.start, end=end, freq="month", known_on=known_on)]
         if panels[0].dates[-1].date() != end:
-            panels.append(ladder.component_panel(case, acts, end, end, "day", known_on))
+            panels.append(component_panel(case, acts, start=end, end=end, freq="day", known_on=known_on))
     else:
-        panels = [ladder.component_panel(case, acts, d, d, "day", known_on) for d in sorted(set(dates))]
+        panels = [component_panel(case, acts, start=d, end=d, freq="day", known_on=known_on) for d in sorted(set(dates))]
     states = panels[-1].states
     levels: list[list[int]] = []
     hostile: list[list[int]] = []
@@ -219,8 +202,8 @@ def state_detail(case, acts, iso3: str, status: list[dict[str, Any]]) -> dict[st
     row = next((r for r in status if r["state"] == iso3), None)
     if row is None:
         return None
-    end = ladder.default_as_of(case)
-    steps = ladder._frame_steps(acts).get(iso3, [])  # the steps the ladder applies to this dyad
+    end = default_as_of(case)
+    steps = frame_steps(acts).get(iso3, [])  # the steps the ladder applies to this dyad
     dates, levels, comps, _ = ladder.trajectory(case.initial_components(iso3), [s for s in steps if s.on <= end], case.start)
     history: list[dict[str, Any]] = []
     for day, level, comp in zip(dates, levels, comps):
@@ -240,8 +223,8 @@ def state_detail(case, acts, iso3: str, status: list[dict[str, Any]]) -> dict[st
 
 def case_summary(case, acts: pd.DataFrame) -> dict[str, Any]:
     """One case's line on the home page: its index today (and band) and its latest act."""
-    day = ladder.default_as_of(case)
-    index = measure.isolation_index(case, acts, day, day, "day").iloc[-1]
+    day = default_as_of(case)
+    index = measure.isolation_index(case, acts, start=day, end=day, freq="day").iloc[-1]
     last = acts.sort_values(["day", "recorded_at"], kind="stable").iloc[-1] if len(acts) else None
 
     def field(name):
@@ -268,8 +251,8 @@ def forecast_records(ledger, case_id: str, as_of=None, horizon: int = FORECAST_H
     from pariah import forecast
 
     try:
-        rows = forecast.forecast(ledger, case_id, as_of, horizon, n_bootstrap=0)
-    except PariahError:
+        rows = forecast.forecast(ledger, case_id, as_of=as_of, horizon=horizon, n_bootstrap=0)
+    except (NotEnoughData, InvalidArgument):
         return None
     if rows.empty:
         return None
@@ -305,7 +288,7 @@ class Views:
         return self.cache.get(("acts", case_id), lambda: self.ledger.acts(case_id))
 
     def today(self, case_id: str) -> dt.date:
-        return ladder.default_as_of(self.case(case_id))
+        return default_as_of(self.case(case_id))
 
     def _memo(self, name: str, case_id: str, fn: Callable, *args) -> Any:
         return self.cache.get((name, case_id, *args), lambda: fn(self.case(case_id), self.acts(case_id), *args))
@@ -335,7 +318,8 @@ class Views:
     def compare(self, case_ids: list[str], align: str = "start", scheme: str = "equal") -> list[dict[str, Any]]:
         """Several cases' indices on one axis (``measure.compare``)."""
         def compute():
-            frame = measure.compare([(self.case(c), self.acts(c)) for c in case_ids], "month", align, scheme)
+            frame = measure.compare([(self.case(c), self.acts(c)) for c in case_ids], freq="month", align=align,
+                                    weights=scheme)
             return records(frame.round({"index": 4, "low": 4, "high": 4}))
 
         return self.cache.get(("compare", tuple(case_ids), align, scheme), compute)
@@ -349,8 +333,8 @@ class Views:
                 "case": case_id, "target": case.target, "target_name": reference.name(case.target),
                 "dates": frames.dates, "states": frames.states, "names": [reference.name(s) for s in frames.states],
                 "levels": frames.levels, "hostile": frames.hostile, "level_names": list(LEVEL_NAMES),
-                "colours": list(geo.LEVEL_COLOURS), "target_colour": geo.TARGET_COLOUR,
-                "outside_colour": geo.OUTSIDE_COLOUR,
+                "colours": list(maps.LEVEL_COLOURS), "target_colour": maps.TARGET_COLOUR,
+                "outside_colour": maps.OUTSIDE_COLOUR,
             }
 
         return self.cache.get(("map", case_id), compute)

@@ -1,0 +1,122 @@
+"""``status``, ``index``, ``cohesion``, ``compare``: where every state stands, and how isolated the target is."""
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from pariah.cli.common import (Fmt, FormatOption, FreqOption, FromOption, KnownOnOption, PlotOption, ToOption,
+                               WeightsFileOption, WeightsOption, app, emit, guarded, open_ledger, parse_date,
+                               plot_path, say, weights)
+from pariah.dates import Align, Freq
+
+STATUS_TABLE = ["state", "name", "level", "level_name", "since", "hostile", "last_act", "last_date"]
+
+
+class Show(str, Enum):
+    series = "series"
+    defections = "defections"
+    black_knights = "black-knights"
+
+
+@app.command()
+@guarded
+def status(ctx: typer.Context, case: str = typer.Argument(..., help="Case id, e.g. taliban-2021."),
+           as_of: Optional[str] = typer.Option(None, "--as-of", help="Valid time: the world on this date (default: today or the case end)."),
+           known_on: Optional[str] = KnownOnOption,
+           min_level: int = typer.Option(0, "--min-level", help="Only states at this level (0-5) or above."),
+           fmt: Fmt = FormatOption) -> None:
+    """The ladder level of every state with the case's target."""
+    import pariah
+    from pariah.panel import default_as_of
+
+    ledger = open_ledger(ctx)
+    as_of_d = parse_date(as_of, "--as-of") or default_as_of(ledger.case(case))
+    rows = pariah.status(ledger, case, as_of=as_of_d, known_on=parse_date(known_on, "--known-on"))
+    rows = rows[rows["level"] >= min_level] if len(rows) else rows
+    emit(rows, fmt, f"{case}: status on {as_of_d}", table_columns=STATUS_TABLE)
+
+
+@app.command("index")
+@guarded
+def index_(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."),
+           start: Optional[str] = FromOption, end: Optional[str] = ToOption, freq: Freq = FreqOption,
+           weights_: str = WeightsOption, weights_file: Optional[Path] = WeightsFileOption,
+           known_on: Optional[str] = typer.Option(None, "--known-on", help="Only acts public by this date."),
+           profile: bool = typer.Option(False, "--profile", help="Show the ladder profile (states at or above each level) instead."),
+           plot: Optional[Path] = PlotOption, fmt: Fmt = FormatOption) -> None:
+    """The isolation index per period (1 = no relations above 'none'), with its sensitivity band."""
+    from pariah import measure
+
+    plot = plot_path(plot)
+    ledger = open_ledger(ctx)
+    c, acts = ledger.case(case), ledger.acts(case)
+    options = dict(start=parse_date(start, "--from"), end=parse_date(end, "--to"), freq=freq.value,
+                   weights=weights(weights_, weights_file), known_on=parse_date(known_on, "--known-on"))
+    if profile:
+        rows = measure.ladder_profile(c, acts, **options)
+        emit(rows.round({"share": 4, "weighted_share": 4}), fmt, f"{case}: ladder profile")
+        return
+    rows = measure.isolation_index(c, acts, **options)
+    emit(rows.round({"index": 4, "low": 4, "high": 4}), fmt, f"{case}: isolation index")
+    if plot:
+        from pariah.report import figures
+
+        figures.plot_index(rows, c, plot, acts)
+        say(f"figure written to {plot}")
+
+
+@app.command()
+@guarded
+def cohesion(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."),
+             start: Optional[str] = FromOption, end: Optional[str] = ToOption, freq: Freq = FreqOption,
+             weights_: str = WeightsOption, weights_file: Optional[Path] = WeightsFileOption,
+             as_of: Optional[str] = typer.Option(None, "--as-of", help="Date for --show defections or black-knights."),
+             show: Show = typer.Option(Show.series, "--show", help="series, defections or black-knights."),
+             plot: Optional[Path] = PlotOption, fmt: Fmt = FormatOption) -> None:
+    """Coalition cohesion per period, the dated defections, or the black-knight roster."""
+    from pariah import measure
+
+    plot = plot_path(plot)
+    ledger = open_ledger(ctx)
+    c, acts = ledger.case(case), ledger.acts(case)
+    chosen = weights(weights_, weights_file)
+    period = dict(start=parse_date(start, "--from"), end=parse_date(end, "--to"), freq=freq.value, weights=chosen)
+    if show == Show.defections:
+        rows = measure.defections(c, acts, as_of=parse_date(as_of, "--as-of"))
+        emit(rows, fmt, f"{case}: defections", table_columns=["date", "state", "name", "act", "level_name", "source"])
+    elif show == Show.black_knights:
+        rows = measure.black_knights(c, acts, as_of=parse_date(as_of, "--as-of"), weights=chosen)
+        emit(rows, fmt, f"{case}: black knights")
+    else:
+        rows = measure.cohesion(c, acts, **period)
+        emit(rows.round({"cohesion": 4}), fmt, f"{case}: coalition cohesion")
+    if plot:
+        from pariah.report import figures
+
+        series = measure.cohesion(c, acts, **period)
+        figures.plot_cohesion(series, c, plot, measure.defections(c, acts, as_of=period["end"]))
+        say(f"figure written to {plot}")
+
+
+@app.command()
+@guarded
+def compare(ctx: typer.Context, cases: List[str] = typer.Argument(..., help="Two or more case ids."),
+            align: Align = typer.Option(Align.start, "--align", help="start: months since each start; calendar: dates."),
+            freq: Freq = FreqOption, weights_: str = WeightsOption,
+            plot: Optional[Path] = PlotOption, fmt: Fmt = FormatOption) -> None:
+    """The isolation indices of several cases on one axis."""
+    from pariah import measure
+
+    plot = plot_path(plot)
+    ledger = open_ledger(ctx)
+    rows = measure.compare([(ledger.case(c), ledger.acts(c)) for c in cases], freq=freq.value, align=align.value,
+                           weights=weights_)
+    emit(rows.round({"index": 4, "low": 4, "high": 4}), fmt, "isolation index compared")
+    if plot:
+        from pariah.report import figures
+
+        figures.plot_compare(rows, plot, align.value)
+        say(f"figure written to {plot}")
