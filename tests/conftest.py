@@ -86,7 +86,8 @@ def memory_ledger(test_case) -> Ledger:
 
 def act_row(**values) -> dict:
     row = {"case": "test-case", "date": "2024-01-30", "actor": "CHN", "act": "accept_ambassador",
-           "description": "China accepted the ambassador.", "source": "Test, https://example.org/1",
+           "description": "China accepted the ambassador.",
+           "source": "Test, https://example.org/1 | Second outlet, https://example.net/1",
            "confidence": "high", "known_from": "", "id": ""}
     row.update(values)
     return row

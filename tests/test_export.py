@@ -35,11 +35,13 @@ def test_export_columns_follow_the_exchange_format(ledger, tmp_path):
     lines = stream.getvalue().splitlines()
     assert lines[0] == "case,date,actor,act,description,source,confidence,known_from,id"
     assert lines[1] == ("test-case,2024-01-30,CHN,accept_ambassador,China accepted the ambassador.,"
-                        '"Test, https://example.org/1",high,,test-case:2024-01-30:CHN:accept_ambassador')
+                        '"Test, https://example.org/1 | Second outlet, https://example.net/1",high,,'
+                        "test-case:2024-01-30:CHN:accept_ambassador")
 
 
 text = st.text(alphabet=string.ascii_letters + string.digits + " ,;\"'éü-.:/\n", min_size=1, max_size=40).filter(str.strip)
-dates = st.dates(min_value=pd.Timestamp("1990-01-01").date(), max_value=pd.Timestamp("2030-12-31").date())
+# within the synthetic case (from 2021-08-15) and not after today: what an import accepts
+dates = st.dates(min_value=pd.Timestamp("2022-01-01").date(), max_value=pd.Timestamp("2025-12-31").date())
 
 
 @st.composite
@@ -49,7 +51,8 @@ def ledgers(draw):
         day = draw(dates)
         precision = draw(st.sampled_from([10, 7, 4]))
         rows.append(act_row(date=day.isoformat()[:precision], actor=draw(st.sampled_from(["CHN", "PAK", "UN", "Iran", "RUS"])),
-                            act=draw(st.sampled_from(list(ACTS))), description=draw(text).strip(), source=draw(text).strip(),
+                            act=draw(st.sampled_from(list(ACTS))), description=draw(text).strip(),
+                            source=f"{draw(text).strip()} | {draw(text).strip()}",
                             confidence=draw(st.sampled_from(["", "high", "low", "medium"])), id=f"h{i}"))
     return rows
 

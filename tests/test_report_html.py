@@ -23,8 +23,10 @@ def ledger(tmp_path, test_case) -> Ledger:
     ledger.add_case(test_case)
     ledger.import_records([
         act_row(id="chn", known_from="2024-03-01"),
-        act_row(id="rus", actor="RUS", act="recognize", date="2025-07-03", source="TASS, https://example.org/rus"),
-        act_row(id="usa", actor="USA", act="designate", date="2021-09-01", source="Federal Register, https://example.org/usa"),
+        act_row(id="rus", actor="RUS", act="recognize", date="2025-07-03", source="TASS, https://example.org/rus",
+                confidence="medium"),
+        act_row(id="usa", actor="USA", act="designate", date="2021-09-01", source="Federal Register, https://example.org/usa",
+                confidence="medium"),
         act_row(id="evil", actor="IRN", act="accept_envoy", date="2024-02-10", description=EVIL_DESCRIPTION,
                 source="javascript:alert(1) | Outlet, https://example.org/irn"),
     ], name="fixture")

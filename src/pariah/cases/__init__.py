@@ -7,7 +7,8 @@ Example row::
     taliban-2021,2024-01-30,CHN,accept_ambassador,China's president accepted
     the credentials of the Taliban's ambassador ...,"Outlet, 2024-01-30, https://...",high,,
 
-Coverage, sourcing and known gaps per case: docs/DATA.md.
+Coverage, sourcing and known gaps per case: docs/DATA.md (its coverage section is made by
+``python -m pariah.ledger.coverage``) and docs/cases/CASE.md.
 """
 from __future__ import annotations
 
@@ -35,23 +36,3 @@ def fingerprint() -> str:
                 digest.update(path.name.encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def coverage_markdown() -> str:
-    """Per bundled case: acts by type, by year and by confidence, as Markdown tables (for docs/DATA.md)."""
-    import pandas as pd
-
-    parts = []
-    for yaml_path, csv_path in bundled_files():
-        frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False) if csv_path else pd.DataFrame(
-            columns=["date", "act", "confidence", "actor"])
-        year = frame["date"].str[:4]
-        parts.append(f"### {yaml_path.stem}\n\n{len(frame)} acts by {frame['actor'].nunique()} actors, "
-                     f"{year.min()} to {year.max()}; confidence: "
-                     + ", ".join(f"{frame['confidence'].eq(c).sum()} {c}" for c in ("high", "medium", "low")) + ".\n")
-        by_type = frame["act"].value_counts().sort_index()
-        parts.append("| act | acts |\n|---|---|\n" + "".join(f"| `{k}` | {v} |\n" for k, v in by_type.items()))
-        by_year = year.value_counts().sort_index()
-        parts.append("\n| year | " + " | ".join(by_year.index) + " |\n|---|" + "---|" * len(by_year)
-                     + "\n| acts | " + " | ".join(str(v) for v in by_year.values) + " |\n")
-    return "\n".join(parts)

@@ -108,3 +108,23 @@ def history(ctx: typer.Context, act_id: str = typer.Argument(..., help="An act i
                "known_from", "supersedes", "recorded_at"]
     emit(rows[columns], fmt, f"history of {act_id}",
          table_columns=["rev", "date", "actor", "act", "description", "confidence", "supersedes", "recorded_at"])
+
+
+@app.command()
+@guarded
+def audit(ctx: typer.Context, case: Optional[str] = typer.Argument(None, help="Case id (default: every case)."),
+          errors_only: bool = typer.Option(False, "--errors", help="Only the errors, not the warnings."),
+          fmt: Fmt = FormatOption) -> None:
+    """Check the acts before publishing: sources, dates, actors (exit status 1 when any error is found)."""
+    from pariah.ledger.audit import audit_ledger
+
+    ledger = open_ledger(ctx)
+    rows = audit_ledger(ledger, [case] if case else None)
+    if errors_only:
+        rows = rows[rows["severity"] == "error"]
+    errors = int((rows["severity"] == "error").sum())
+    emit(rows[["case", "id", "check", "severity", "message"]], fmt, f"audit of {case or 'every case'}",
+         table_columns=["id", "check", "severity", "message"] if case else None)
+    say(f"{errors} error(s), {len(rows) - errors} warning(s)" if len(rows) else "no problem found")
+    if errors:
+        raise typer.Exit(1)

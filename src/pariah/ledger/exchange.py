@@ -25,7 +25,7 @@ from pariah.ledger.schema import CONFIDENCE, EXCHANGE_COLUMNS
 
 REQUIRED = ("date", "actor", "act", "description", "source")
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")  # ASCII digits only
 #: What an act says: two revisions with the same id and the same content are the same revision.
 CONTENT = ["case_id", "date", "actor", "act", "description", "source", "confidence", "known_from"]
 

@@ -199,11 +199,11 @@ class Ledger:
 
     def _import(self, parsed: list, problems: list[str], case: str | None, dry_run: bool,
                 progress: Progress | None, extra_cases: list[Case]) -> ImportResult:
-        known = self.case_ids() | {c.id for c in extra_cases}
+        definitions = {c.id: c for c in self.cases()} | {c.id: c for c in extra_cases}
         frames = []
         for rows in parsed:
-            frame, bad = exchange.validate(rows, known, case)
-            problems.extend(bad)
+            frame, bad = exchange.validate(rows, set(definitions), case)
+            problems.extend(bad or _audit_errors(frame, definitions))
             frames.append(frame)
         if problems:
             raise ImportRejected(problems)
@@ -393,6 +393,15 @@ class Ledger:
             conn.execute(meta.delete().where(meta.c.key == "bundled"))
             conn.execute(insert(meta).values(key="bundled", value=stamp))
         return True
+
+
+def _audit_errors(frame: pd.DataFrame, cases: dict[str, Case]) -> list[str]:
+    """What ``pariah audit`` calls an error, as import problems (``FILE:LINE: column: message``)."""
+    from pariah.ledger.audit import COLUMN_OF, row_errors
+
+    found = sorted(row_errors(frame, cases), key=lambda e: e[0])
+    return [f"{frame['file'].iat[i]}:{frame['line'].iat[i]}: {COLUMN_OF[check]}: {message} ({check})"
+            for i, check, message in found]
 
 
 def _now() -> dt.datetime:
