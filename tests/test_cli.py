@@ -104,3 +104,19 @@ def test_every_command_has_help_and_is_in_the_cli_reference():
         assert f"## pariah {' '.join(path)}" in reference, f"docs/CLI.md lacks 'pariah {' '.join(path)}'"
     for name in re.findall(r"^## pariah (.+)$", reference, flags=re.M):
         assert invoke(*name.split(), "--help").exit_code == 0, name
+
+
+def test_design_md_act_table_is_the_code_s():
+    from pariah.acts import markdown_table
+
+    text = (ROOT / "docs" / "DESIGN.md").read_text(encoding="utf-8")
+    assert text.split("<!-- acts:start -->\n", 1)[1].split("<!-- acts:end -->", 1)[0] == markdown_table()
+
+
+def test_every_file_a_message_points_at_exists():
+    import re
+
+    for path in (ROOT / "src" / "pariah").rglob("*.py"):
+        for name in re.findall(r"\b((?:docs/)?[A-Z]+\.md)\b", path.read_text(encoding="utf-8")):
+            assert (ROOT / name).exists() or (ROOT / "docs" / name).exists(), f"{path}: {name}"
+            assert name.startswith("docs/"), f"{path}: say docs/{name}"

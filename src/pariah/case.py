@@ -1,6 +1,6 @@
 """A case: one target regime over one period, described by a YAML file.
 
-Keys (see DESIGN.md): ``id``, ``name``, ``target``, ``start``, ``end``
+Keys (see docs/DESIGN.md): ``id``, ``name``, ``target``, ``start``, ``end``
 (optional), ``coalition_leader``, ``coalition`` (actors and/or bloc codes),
 ``demands``, ``level`` (what counts as normalization), ``description``,
 ``sources`` and ``initial`` (optional)::
@@ -140,7 +140,7 @@ def from_mapping(data: Any, name: str, lines: dict[str, int] | None = None) -> C
         raise InvalidCase(f"{name}:1: file: expected a mapping of case keys ({', '.join(REQUIRED)})")
     for key in REQUIRED:
         if data.get(key) in (None, "", []):
-            fail(key, "missing; every case needs it (see the case format in DESIGN.md)")
+            fail(key, "missing; every case needs it (see the case format in docs/DESIGN.md)")
     for key in data:
         if key not in REQUIRED + OPTIONAL:
             fail(key, f"unknown key; expected one of {', '.join(REQUIRED + OPTIONAL)}")

@@ -1,6 +1,6 @@
 """The coverage section of docs/DATA.md: per bundled case, acts by type and by year, confidence, the share
 of ladder-moving acts sourced twice (two citations from different domains, or one primary source), and
-the audit summary. ``python -m pariah.ledger.coverage`` prints it; a test fails when DATA.md differs."""
+the audit summary. ``python -m pariah.ledger.coverage`` prints it; a test fails when docs/DATA.md differs."""
 from __future__ import annotations
 
 import pandas as pd

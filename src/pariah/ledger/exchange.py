@@ -1,7 +1,7 @@
 """The exchange format: reading CSV, JSON Lines and Parquet into validated rows, and writing them back.
 
 Columns, in order: ``case, date, actor, act, description, source, confidence,
-known_from, id`` (DESIGN.md). Reading collects every problem as
+known_from, id`` (docs/DESIGN.md). Reading collects every problem as
 ``FILE:LINE: column: message``; a file with any problem yields no rows.
 For Parquet, LINE is the row number (1 = first row).
 """

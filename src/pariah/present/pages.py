@@ -2,7 +2,7 @@
 
 Every field is escaped by Jinja2; the one way a text becomes markup is the
 ``sources`` filter, which escapes the text and turns its http(s) URLs, and only
-those, into links with ``rel="noopener noreferrer"`` (``pariah.report.link_sources``).
+those, into links with ``rel="noopener noreferrer"`` (``pariah.present.sources.link_sources``).
 """
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup
 
+from pariah.present.sources import link_sources
+
 from pariah.acts import ACTS
 from pariah.ladder import LEVEL_NAMES, LEVELS
 from pariah.present import maps
 
 
 def _sources(text: str | None) -> Markup:
-    from pariah.report import link_sources
-
     return Markup(link_sources(text or ""))
 
 

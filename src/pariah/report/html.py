@@ -205,6 +205,13 @@ def case_report(case, acts: pd.DataFrame, path: str | Path, **options) -> Path:
     return build(case, acts, **options).write_html(path)
 
 
+def status_report(case, status: pd.DataFrame, as_of: dt.date, path: str | Path,
+                  acts: pd.DataFrame | None = None) -> Path:
+    """The report for ``pariah demo``: with ``acts``, the full report; without, its status-only form
+    (the status table with sources, the case and the methods). Prefer ``case_report``."""
+    return build(case, acts, as_of=as_of, status=status).write_html(path)
+
+
 def _date(value, name: str) -> dt.date | None:
     if value is None or value == "":
         return None

@@ -214,7 +214,7 @@ _ACT_DOCS = {
     "case": "an existing case id (or pass ?case=)",
     "date": "YYYY-MM-DD, YYYY-MM or YYYY; the precision is kept",
     "actor": "ISO3, organization code, or a country name",
-    "act": "one of the act types (DESIGN.md)",
+    "act": "one of the act types (docs/DESIGN.md)",
     "description": "one sentence, plain text",
     "source": "URL(s) or a citation; never empty",
     "confidence": "high, medium (default) or low",
