@@ -15,6 +15,7 @@ demo: $(BIN)/pariah
 	$(BIN)/pariah demo
 
 test: $(BIN)/pariah
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/pariah

@@ -154,3 +154,15 @@ def test_a_ledger_migrated_before_use_force_accepts_it(tmp_path):
     with ledger.engine.begin() as conn:
         kinds = conn.exec_driver_sql("select sql from sqlite_master where name = 'acts'").scalar()
     assert "use_force" in kinds and "ceasefire" in kinds
+
+
+def test_the_ledger_s_head_is_alembic_s():
+    from importlib import resources
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from pariah.ledger import store
+
+    config = Config(str(resources.files("pariah.ledger").joinpath("alembic.ini")))
+    assert ScriptDirectory.from_config(config).get_current_head() == store.HEAD

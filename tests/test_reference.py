@@ -103,3 +103,22 @@ def test_former_and_unrecognized_entities_resolve_and_take_their_parents_region(
 
 def test_the_organization_of_american_states_is_an_actor():
     assert reference.resolve_actor("oas") == "OAS"
+
+
+@pytest.mark.parametrize("value", ["Not France", "France; DROP TABLE acts;--", "Frances", "x" * 1_000_000])
+def test_names_resolve_by_exact_lookup_only(value):
+    with pytest.raises(UnknownActor):
+        reference.resolve_actor(value)
+
+
+@pytest.mark.parametrize("value, candidates", [("Korea", ["KOR", "PRK"]), ("Congo", ["COD", "COG"])])
+def test_an_ambiguous_name_is_refused_with_its_candidates(value, candidates):
+    with pytest.raises(UnknownActor) as refused:
+        reference.resolve_actor(value)
+    assert refused.value.candidates == candidates and " or ".join(candidates) in str(refused.value)
+
+
+@pytest.mark.parametrize("value, code", [("South Korea", "KOR"), ("the Netherlands", "NLD"), ("Turkey", "TUR"),
+                                         ("Soviet Union", "RUS"), ("East Germany", "DDR"), ("Côte d'Ivoire", "CIV")])
+def test_names_and_aliases(value, code):
+    assert reference.resolve_actor(value) == code

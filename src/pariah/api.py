@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 def status(ledger: Ledger, case_id: str, *, as_of: DateLike = None, known_on: DateLike = None) -> pd.DataFrame:
     """Every state's dyad with the case's target on ``as_of`` (see ``pariah.panel.status_frame``).
 
+    >>> from pariah.ledger import Ledger
+    >>> ledger = Ledger("sqlite://")      # in memory, filled from the bundled cases
     >>> rows = status(ledger, "taliban-2021", as_of="2024-02-01")
     >>> list(rows.columns[:5])
     ['state', 'name', 'level', 'level_name', 'since']
@@ -37,6 +39,8 @@ def panel(ledger: Ledger, case_id: str, *, start: DateLike = None, end: DateLike
     """The level of every state on every date: one row per date, one column per state
     (see ``pariah.panel.panel_frame``).
 
+    >>> from pariah.ledger import Ledger
+    >>> ledger = Ledger("sqlite://")
     >>> frame = panel(ledger, "taliban-2021", start="2024-01-01", end="2024-03-01", freq="month")
     >>> int(frame.loc["2024-02-01", "CHN"])
     4

@@ -20,7 +20,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, NoReturn
 
 import yaml
 
@@ -31,7 +31,7 @@ from pariah.ladder import HOSTED_STATES, MISSION_STATES, Components, Level, pars
 
 REQUIRED = ("id", "name", "target", "start", "coalition_leader", "coalition", "demands", "level", "description", "sources")
 OPTIONAL = ("end", "initial")
-COMPONENT_KEYS = {"recognition": bool, "mission": MISSION_STATES, "hosted": HOSTED_STATES, "hostile": bool}
+COMPONENT_KEYS: dict[str, Any] = {"recognition": bool, "mission": MISSION_STATES, "hosted": HOSTED_STATES, "hostile": bool}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 
 
@@ -133,7 +133,7 @@ def loads(text: str, name: str = "<yaml>") -> Case:
 def from_mapping(data: Any, name: str, lines: dict[str, int] | None = None) -> Case:
     lines = lines or {}
 
-    def fail(key: str, message: str):
+    def fail(key: str, message: str) -> NoReturn:
         raise InvalidCase(f"{name}:{lines.get(key, 1)}: {key}: {message}")
 
     if not isinstance(data, dict):
@@ -196,7 +196,7 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _check_initial(initial, fail) -> None:
+def _check_initial(initial: Any, fail: Callable[[str, str], NoReturn]) -> None:
     if not isinstance(initial, dict) or set(initial) - {"all", "states"}:
         fail("initial", "expected a mapping with 'all' and/or 'states'")
 

@@ -11,11 +11,12 @@ import calendar
 import datetime as dt
 import re
 from enum import Enum
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
-from pariah.exceptions import InvalidDate
+from pariah.exceptions import InvalidArgument, InvalidDate
 
 #: What a date argument accepts: a date, a date string of any precision, or None.
 DateLike = Union[str, dt.date, None]
@@ -72,13 +73,13 @@ class Freq(str, Enum):
     quarter = "quarter"
 
 
-def date_grid(start: dt.date, end: dt.date, freq: str = "day") -> np.ndarray:
+def date_grid(start: dt.date, end: dt.date, freq: str = "day") -> "np.ndarray":
     """Dates from ``start`` to ``end``: every day, or the first day of every month or quarter."""
     import pandas as pd
 
     codes = {"day": "D", "month": "MS", "quarter": "QS"}
     if freq not in codes:
-        raise ValueError(f"unknown frequency {freq!r}: expected day, month or quarter")
+        raise InvalidArgument(f"unknown frequency {freq!r}: expected day, month or quarter")
     dates = pd.date_range(start, end, freq=codes[freq])
     if freq != "day" and (len(dates) == 0 or dates[0].date() != start):
         dates = dates.insert(0, pd.Timestamp(start))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import typer
 
@@ -84,7 +84,7 @@ def show(ctx: typer.Context, case: str = typer.Argument(..., help="Case id; its 
     from pariah import events
 
     ledger = open_ledger(ctx)
-    kwargs = dict(dataset=dataset.value if dataset else None, state=state,
+    kwargs: dict[str, Any] = dict(dataset=dataset.value if dataset else None, state=state,
                   direction=direction.value if direction else None,
                   start=parse_date(start, "--from"), end=parse_date(end, "--to"))
     if by_category:

@@ -44,11 +44,11 @@ def leverage(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."
             figures.plot_leverage_compare(rows, plot)
             say(f"figure written to {plot}")
         return
-    period = dict(start=parse_date(start, "--from"), end=parse_date(end, "--to"), freq=freq.value, values=custom)
-    frame = lv.decompose(c, acts, **period)
+    first, last = parse_date(start, "--from"), parse_date(end, "--to")
+    frame = lv.decompose(c, acts, start=first, end=last, freq=freq.value, values=custom)
     if credibility:
         series = lv.credibility_series(ledger, case, dates=frame["date"], horizon=horizon, share=share, values=custom)
-        frame = lv.decompose(c, acts, **period, credibility=series)
+        frame = lv.decompose(c, acts, start=first, end=last, freq=freq.value, values=custom, credibility=series)
     if restore_to is not None:
         cred = float(frame["credibility"].iloc[-1])
         rows = lv.restore(c, acts, target=restore_to, as_of=parse_date(as_of, "--as-of"), values=custom, credibility=cred)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import typer
 
@@ -83,7 +83,7 @@ def cohesion(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."
     ledger = open_ledger(ctx)
     c, acts = ledger.case(case), ledger.acts(case)
     chosen = weights(weights_, weights_file)
-    period = dict(start=parse_date(start, "--from"), end=parse_date(end, "--to"), freq=freq.value, weights=chosen)
+    period: dict[str, Any] = dict(start=parse_date(start, "--from"), end=parse_date(end, "--to"), freq=freq.value, weights=chosen)
     if show == Show.defections:
         rows = measure.defections(c, acts, as_of=parse_date(as_of, "--as-of"))
         emit(rows, fmt, f"{case}: defections", table_columns=["date", "state", "name", "act", "level_name", "source"])

@@ -2,7 +2,7 @@
 
 >>> import pariah
 >>> from pariah import events
->>> ledger = pariah.Ledger()
+>>> ledger = pariah.Ledger("sqlite://")
 >>> events.ingest(ledger, ["20240301.export.CSV.zip"], fmt="gdelt2", target="AFG")  # doctest: +SKIP
 >>> events.aggregates(ledger, "taliban-2021")                                      # doctest: +SKIP
 >>> events.candidates(ledger, "taliban-2021", since="2024-01-01")                  # doctest: +SKIP

@@ -67,7 +67,7 @@ def _gdelt_file(name: str) -> Path:
             f"install it with: pip install gdelt=={GDELT_VERSION}") from None
     for file in dist.files or ():
         if file.name == name:
-            path = Path(dist.locate_file(file)).resolve()
+            path = Path(str(dist.locate_file(file))).resolve()
             if path.is_file():
                 return path
     raise MissingReference(f"the 'gdelt' package ({dist.version}) has no data file {name!r}; "

@@ -38,6 +38,7 @@ name, on a cluster it is refused.
 from __future__ import annotations
 
 import bisect
+from typing import Any
 import itertools
 import mmap
 import re
@@ -118,6 +119,9 @@ class _Engine:
         self._shapes: dict[tuple, str] = {}
         self._compiled: dict = {}
 
+    #: How many files of one shape a scan reads at most.
+    files_per_scan: int = 500
+
     def scan_size(self, layout: Layout) -> int:
         """How many files of ``layout``'s shape one scan reads."""
         return self.files_per_scan
@@ -156,7 +160,8 @@ class DuckDBEngine(_Engine):
             raise EngineUnavailable("the DuckDB engine needs ibis-framework and duckdb: "
                                     "pip install ibis-framework duckdb") from None
         self._spill = tempfile.TemporaryDirectory(prefix="pariah-duckdb-")
-        config = {"memory_limit": memory_limit, "temp_directory": self._spill.name}
+        config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": memory_limit,
+                                                                   "temp_directory": self._spill.name}
         if threads:
             config["threads"] = threads
         self.con = duckdb.connect(":memory:", config=config)
@@ -284,8 +289,8 @@ def _blank_lines(path: Path) -> list[int]:
     if path.suffix.lower() == ".gz":
         import gzip
 
-        with gzip.open(path, "rb") as f:
-            return blank(f)
+        with gzip.open(path, "rb") as packed:
+            return blank(packed)
     if path.stat().st_size == 0:
         return []
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
@@ -344,7 +349,7 @@ class SparkEngine(_Engine):
             self.spark.sparkContext.setLogLevel("ERROR")
             ibis.pyspark.connect(self.spark)  # registers the options Ibis's Spark SQL compiler reads
         self._start()
-        self.master = self.spark.sparkContext.master
+        self.master: str = str(self.spark.sparkContext.master)
 
     def scan_size(self, layout: Layout) -> int:
         # Files with a header are read one a scan: only a file's own first line tells its header apart.
@@ -364,6 +369,7 @@ class SparkEngine(_Engine):
         readable = [self._readable(layout) for layout in layouts]
         # Spark names each row's file by its URI (``input_file_name``); Hadoop gives the same URI for a path.
         jvm, conf = self.spark._jvm, self.spark._jsc.hadoopConfiguration()
+        assert jvm is not None, "a Spark session without its JVM"
         paths = {}
         for path, layout in zip(readable, layouts):
             hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
@@ -373,12 +379,14 @@ class SparkEngine(_Engine):
         lines = self.spark.read.text(readable).withColumn("_file", F.coalesce(to_path[uri], uri))
         return self._frame(lines, layouts[0], False)
 
-    def _frame(self, lines, layout: Layout, numbered: bool):
-        """The raw table of ``lines`` (``value``, ``_file``) of files of ``layout``'s shape."""
+    def _frame(self, lines, layout: Layout, exact_rows: bool):
+        """The raw table of ``lines`` (``value``, ``_file``) of files of ``layout``'s shape, with exact
+        line numbers when ``exact_rows``."""
         from pyspark.sql import functions as F
 
-        name = self._raw_name(layout, numbered)
-        if numbered:
+        name = self._raw_name(layout, exact_rows)
+        numbered: Any
+        if exact_rows:
             # Exact line numbers without moving the data: each partition's offset from its row count.
             with_ids = (lines.withColumn("_pid", F.spark_partition_id())
                         .withColumn("_mid", F.monotonically_increasing_id()))

@@ -27,6 +27,7 @@ a check gets a ``problem`` (``field: message``) instead of being dropped.
 from __future__ import annotations
 
 import collections
+from typing import Any
 import dataclasses
 import glob
 import gzip
@@ -327,10 +328,11 @@ def _plover_records(path: Path, name: str) -> pd.DataFrame:
     undecoded = _UNDECODED.search(text) is not None
     if _json_suffix(path) not in (".jsonl", ".ndjson") and text.lstrip().startswith("["):  # else JSON Lines
         try:
-            items = list(enumerate(json.loads(text), start=1))
+            numbered = list(enumerate(json.loads(text), start=1))
         except json.JSONDecodeError as e:
             raise EventFormatError(f"{name}:{e.lineno}: not valid JSON: {e.msg}") from None
-        items = [(n, record, _NOT_UTF8 if undecoded and _undecoded(record) else None) for n, record in items]
+        items: list[tuple[int, Any, str | None]] = [
+            (n, record, _NOT_UTF8 if undecoded and _undecoded(record) else None) for n, record in numbered]
     else:
         items = []
         for n, line in enumerate(text.splitlines(), start=1):

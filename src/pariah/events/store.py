@@ -16,7 +16,7 @@ import datetime as dt
 import re
 import tempfile
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import pandas as pd
 from sqlalchemy import (BigInteger, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
@@ -245,7 +245,8 @@ def _file_scan(engine, layout: formats.Layout, grouped: pd.DataFrame, structural
     records = layout.records is not None
     # A PLOVER record gives a row per pair of its actors, sound or malformed together: records are counted, and
     # each malformed one listed once (records are in memory, so all of them are numbered).
-    read = int(layout.records["_row"].nunique()) if records else int(grouped["rows"].sum()) + unsplit
+    read = (int(layout.records["_row"].nunique()) if layout.records is not None
+            else int(grouped["rows"].sum()) + unsplit)
     if bad_rows and (locate or records):
         # Line numbers need the rows in file order, which only a second pass over the file gives.
         numbered = _rows(engine, [layout], numbered=True)
@@ -305,9 +306,9 @@ def ingest(ledger, files: Iterable[str | Path], *, fmt: str, target: str, engine
         problems = [f"{s.report.name}:{line}: {message}" for s in scans for line, message in s.problems]
         malformed = sum(s.report.malformed for s in scans)
         if strict and malformed:
-            listed = problems[:MAX_PROBLEMS]
-            more = [f"... and {malformed - len(listed)} more malformed lines"] if malformed > len(listed) else []
-            raise MalformedEvents(listed + more)
+            shown = problems[:MAX_PROBLEMS]
+            more = [f"... and {malformed - len(shown)} more malformed lines"] if malformed > len(shown) else []
+            raise MalformedEvents(shown + more)
         with ledger.engine.connect() as conn, conn.begin():
             if conn.dialect.name == "postgresql":
                 conn.execute(text("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"))
@@ -356,7 +357,7 @@ _HELD = ["event_id", "state", "month", "direction", "category", "quad", "goldste
 
 def _held_events(conn: Connection, target: str, dataset: str, months: list[dt.date]) -> pd.DataFrame:
     """The events already held for ``months``: what an ingest must not add again, and must aggregate with."""
-    rows = []
+    rows: list[Any] = []
     for start in range(0, len(months), 200):
         rows += conn.execute(select(*(events.c[c] for c in _HELD)).where(
             events.c.target == target, events.c.dataset == dataset,

@@ -6,7 +6,7 @@ the model, covariates and protocol are in docs/METHODS.md.
 
 >>> import pariah
 >>> from pariah import forecast
->>> ledger = pariah.Ledger()
+>>> ledger = pariah.Ledger("sqlite://")
 >>> forecast.forecast(ledger, "taliban-2021", as_of="2024-02-01", horizon=24).head()   # doctest: +SKIP
 """
 from pariah.forecast.backtest import backtest

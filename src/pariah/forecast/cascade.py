@@ -9,6 +9,7 @@ runs the same steps with JAX (on a GPU when one is present).
 from __future__ import annotations
 
 import dataclasses
+from typing import Sequence
 import functools
 
 import numpy as np
@@ -54,11 +55,11 @@ class CascadeModel:
                          recent=case_rate(world, level, 12)[t])
         fixed = [k for k, f in enumerate(FEATURES) if f not in DYNAMIC]
         self.base = model.intercept_ - (a * m).sum() + x0[:, fixed] @ a[fixed]
-        f = FEATURES.index
-        self.ties = (a[f("peer_bloc")] * world.ties["bloc"] + a[f("peer_neighbours")] * world.ties["neighbours"]
-                     + a[f("peer_region")] * world.ties["region"]).astype(np.float32)
-        self.a_world, self.a_leader, self.a_p5 = a[f("peer_world")], a[f("leader_moved")], a[f("p5_moved")]
-        self.a_months, self.a_spell = a[f("log_months")], a[f("log_months_at_level")]
+        at = FEATURES.index
+        self.ties = (a[at("peer_bloc")] * world.ties["bloc"] + a[at("peer_neighbours")] * world.ties["neighbours"]
+                     + a[at("peer_region")] * world.ties["region"]).astype(np.float32)
+        self.a_world, self.a_leader, self.a_p5 = a[at("peer_world")], a[at("leader_moved")], a[at("p5_moved")]
+        self.a_months, self.a_spell = a[at("log_months")], a[at("log_months_at_level")]
         self.leader = world.leader
         self.p5 = world.p5.astype(np.float32)
         self._numbers = self.numbers()
@@ -94,7 +95,7 @@ class Collector:
 
 
 def run(cascade: CascadeModel, months: int, runs: int, seed: int = 0,
-        assumptions: list[Assumption] = (), backend: str = "numpy") -> Collector:
+        assumptions: Sequence[Assumption] = (), backend: str = "numpy") -> Collector:
     """Simulate ``runs`` cascades of ``months`` months. The same seed gives the same result.
 
     ``backend``: ``numpy``, or ``jax`` (on a GPU when JAX finds one). The two draw different

@@ -1,6 +1,8 @@
 """Scores of probability forecasts against outcomes: Brier, log loss, skill, AUC, calibration."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
@@ -16,13 +18,13 @@ def _auc(p: np.ndarray, y: np.ndarray) -> float | None:
     return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
-def score(p: np.ndarray, y: np.ndarray, p_clim: np.ndarray, p_ref: np.ndarray | None = None) -> dict:
+def score(p: np.ndarray, y: np.ndarray, p_clim: np.ndarray, p_ref: np.ndarray | None = None) -> dict[str, Any]:
     """Brier, log loss, skill against climatology (and a reference model), AUC, calibration by decile."""
     eps = 1e-6
     p = np.clip(p, eps, 1 - eps)
     brier = float(np.mean((p - y) ** 2))
     brier_clim = float(np.mean((p_clim - y) ** 2))
-    out = {
+    out: dict[str, Any] = {
         "n": int(len(y)), "events": int(y.sum()), "brier": brier, "brier_climatology": brier_clim,
         "bss": float(1 - brier / brier_clim) if brier_clim > 0 else None,
         "log_loss": float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))),

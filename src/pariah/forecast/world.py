@@ -13,10 +13,15 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from typing import TYPE_CHECKING
+
 from pariah import reference
 from pariah.acts import CONTACT_ACTS
 from pariah.panel import component_panel, default_as_of
 from pariah.measure.index import membership
+
+if TYPE_CHECKING:
+    from pariah.case import Case
 
 #: Covariates of the hazard model, in order (docs/METHODS.md explains each).
 FEATURES = (
@@ -53,7 +58,7 @@ def _row_normalize(m: np.ndarray) -> np.ndarray:
 class World:
     """A case's states, their ties, and monthly panels (see the module doc)."""
 
-    case: object
+    case: Case
     states: list[str]
     months: pd.DatetimeIndex
     level_valid: np.ndarray   # (months, states)

@@ -2,7 +2,9 @@
 
 >>> from pariah.ledger import Ledger
 >>> ledger = Ledger("sqlite://")          # in memory, bundled cases loaded
->>> ledger.acts("taliban-2021").head(1)   # the current revision of each act
+>>> acts = ledger.acts("taliban-2021")    # the current revision of each act
+>>> list(acts.columns[:5])
+['rev', 'act_id', 'case_id', 'date', 'day']
 """
 from pariah.ledger.store import ImportResult, Ledger, default_url
 

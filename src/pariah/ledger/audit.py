@@ -91,12 +91,12 @@ def _within(host: str, table: dict[str, str]) -> bool:
 
 def is_primary(citation: str) -> bool:
     host = domain(citation)
-    return bool(host) and (_within(host, primary_domains()) or bool(_GOVERNMENT.search(host)))
+    return host is not None and (_within(host, primary_domains()) or bool(_GOVERNMENT.search(host)))
 
 
 def is_mirror(citation: str) -> bool:
     host = domain(citation)
-    return bool(host) and _within(host, mirror_domains())
+    return host is not None and _within(host, mirror_domains())
 
 
 def citation_date(citation: str) -> dt.date | None:

@@ -214,10 +214,11 @@ def _date(value: str):
 
 
 def _actor(value: str):
+    """The actor's code, or the ``UnknownActor`` error that says why it has none."""
     try:
         return reference.resolve_actor(value)
-    except UnknownActor:
-        return None
+    except UnknownActor as e:
+        return e
 
 
 def _per_unique(series: pd.Series, fn) -> np.ndarray:
@@ -266,7 +267,9 @@ def validate(rows: Rows, cases: set[str], default_case: str | None = None) -> tu
     flag(~date_ok, "date", lambda i: f"bad date {frame['date'].iat[i]!r}: expected a real date as YYYY-MM-DD, YYYY-MM or YYYY")
 
     actors = _per_unique(frame["actor"], _actor)
-    flag(pd.isna(actors), "actor", lambda i: f"unknown actor {frame['actor'].iat[i]!r}: expected ISO3 (e.g. CHN), an organization code (e.g. UN) or a country name")
+    unknown = np.array([isinstance(a, UnknownActor) or a is None for a in actors])
+    flag(unknown, "actor", lambda i: str(actors[i]))
+    actors = np.array([None if u else a for u, a in zip(unknown, actors)], dtype=object)
 
     flag(~frame["act"].isin(ACTS), "act", lambda i: f"unknown act {frame['act'].iat[i]!r}: expected one of {', '.join(ACTS)}")
     flag(frame["description"] == "", "description", "empty; describe the act in one sentence")

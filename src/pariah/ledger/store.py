@@ -14,11 +14,11 @@ import datetime as dt
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import create_engine, event, func, insert, select, text
+from sqlalchemy import create_engine, event, func, insert, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
@@ -30,6 +30,12 @@ from pariah.ledger.schema import EXCHANGE_COLUMNS, acts, cases, meta
 
 BATCH = 50_000
 Progress = Callable[[int, int], None]
+
+
+#: The newest migration (a test checks it against Alembic's own head).
+HEAD = "0003"
+#: The key of the PostgreSQL advisory lock taken while migrating ("pariah" in ASCII).
+MIGRATION_LOCK = 0x706172696168
 
 
 def default_url() -> str:
@@ -108,13 +114,26 @@ class Ledger:
             self.sync_bundled()
 
     def _migrate(self) -> None:
+        """Bring the schema to ``HEAD`` with Alembic, unless it is there already (a plain query, so
+        that opening an up-to-date database does not load Alembic). On PostgreSQL the upgrade runs under
+        an advisory lock, so that processes opening a new database at once do not race."""
+        if self._revision() == HEAD:
+            return
         from alembic import command
         from alembic.config import Config
 
         config = Config(str(resources.files("pariah.ledger").joinpath("alembic.ini")))
         with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+
+    def _revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -123,7 +142,7 @@ class Ledger:
 
     def cases(self) -> list[Case]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(cases.c.definition).order_by(cases.c.id)).scalars().all()
+            rows: list[str] = list(conn.execute(select(cases.c.definition).order_by(cases.c.id)).scalars().all())
         return [Case.from_json(r) for r in rows]
 
     def case(self, case_id: str) -> Case:
@@ -254,7 +273,7 @@ class Ledger:
         current = self._current_query()
         revs = pd.DataFrame(conn.execute(select(current.c.act_id, current.c.rev)).all(), columns=["act_id", "rev"])
         revs = revs[revs["act_id"].isin(ids)]
-        rows = []
+        rows: list[Any] = []
         for start in range(0, len(revs), 500):
             chunk = [int(r) for r in revs["rev"].iloc[start:start + 500]]
             rows += conn.execute(select(*(acts.c[c] for c in columns)).where(acts.c.rev.in_(chunk))).all()
@@ -282,6 +301,7 @@ class Ledger:
             with ThreadPoolExecutor(max_workers=1) as pool:
                 pending = pool.submit(document, starts[0]) if starts else None
                 for i, start in enumerate(starts):
+                    assert pending is not None
                     doc = pending.result()
                     if i + 1 < len(starts):
                         pending = pool.submit(document, starts[i + 1])
@@ -307,8 +327,8 @@ class Ledger:
         if case_id is not None:
             ids = select(acts.c.act_id).where(acts.c.case_id == case_id)
             latest = latest.where(acts.c.act_id.in_(ids))
-        latest = latest.subquery()
-        query = select(acts).join(latest, acts.c.rev == latest.c.rev)
+        newest = latest.subquery()
+        query = select(acts).join(newest, acts.c.rev == newest.c.rev)
         if case_id is not None:
             query = query.where(acts.c.case_id == case_id)
         return query.subquery()

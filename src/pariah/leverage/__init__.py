@@ -1,10 +1,12 @@
 """The leverage model: does withholding recognition still coerce?
 
->>> import pariah
 >>> from pariah import leverage
->>> ledger = pariah.Ledger()
+>>> from pariah.ledger import Ledger
+>>> ledger = Ledger("sqlite://")
 >>> case, acts = ledger.case("taliban-2021"), ledger.acts("taliban-2021")
->>> leverage.decompose(case, acts, "2021-09-01", "2025-08-01").tail(1)   # doctest: +SKIP
+>>> frame = leverage.decompose(case, acts, start="2024-01-01", end="2024-02-01")
+>>> list(frame.columns)
+['date', 'withheld', 'supplied', 'credibility', 'leverage']
 """
 from pariah.leverage.model import (CONCESSION_COST, SLOPE, compare, concession, conditional_engagement,
                                    credibility_series, decompose, restore)

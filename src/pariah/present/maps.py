@@ -38,7 +38,7 @@ def _iso2_to_iso3() -> dict[str, str]:
     from pariah import reference
 
     table = reference._coco_table()  # the table reference.states() is built from
-    out = {}
+    out: dict[str, str] = {}
     for iso2, iso3 in zip(table["ISO2"], table["ISO3"]):
         # a few rows hold a pattern of alternatives, e.g. ``^GB$|^UK$``
         for code in re.findall(r"[A-Z]{2}", iso2 if isinstance(iso2, str) else ""):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from importlib import resources
 
 import pandas as pd
@@ -45,14 +46,18 @@ def _coco_table() -> pd.DataFrame:
 
 
 @functools.cache
-def _atlas() -> tuple[dict[str, list[str]], dict[str, int]]:
+def _atlas() -> tuple[dict[str, list[str]], dict[str, int | None]]:
     import pyworldatlas
 
     atlas = pyworldatlas.Atlas()
-    neighbours, population = {}, {}
+    neighbours: dict[str, list[str]] = {}
+    population: dict[str, int | None] = {}
     for country in atlas.countries():
-        neighbours[country.alpha3] = [n.alpha3 for n in atlas.neighbors(country.alpha3)]
-        population[country.alpha3] = getattr(country, "population", None)
+        code = country.alpha3
+        if code is None:
+            continue
+        neighbours[code] = [n.alpha3 for n in atlas.neighbors(code) if n.alpha3 is not None]
+        population[code] = getattr(country, "population", None)
     atlas.close()
     return neighbours, population
 
@@ -178,49 +183,104 @@ def bloc_members(bloc: str, on: dt.date | None = None) -> list[str]:
 
 
 def un_members(on: dt.date) -> list[str]:
-    """ISO3 codes of UN member states in the year of ``on``."""
-    table = states()
-    mask = table["un_member"] & (table["un_joined"] <= on.year)
-    return list(table.index[mask])
+    """ISO3 codes of UN member states in the year of ``on``, sorted (from country_converter's table alone,
+    so that a status needs no borders or populations)."""
+    return [code for code, year in _un_joined() if year <= on.year]
+
+
+@functools.cache
+def _un_joined() -> tuple[tuple[str, int], ...]:
+    coco = _coco_table()
+    joined = pd.to_numeric(coco["UNmember"])
+    return tuple(sorted((code, int(year)) for code, year in zip(coco["ISO3"], joined) if year == year))
 
 
 def is_state(code: str) -> bool:
-    return code in states().index
+    return code in _state_code_set()
+
+
+@functools.cache
+def _state_code_set() -> frozenset[str]:
+    return frozenset(state_codes())
 
 
 def is_organization(code: str) -> bool:
     return code in organizations().index
 
 
+#: Longer values are refused before any lookup: no state or organization has a name this long.
+MAX_ACTOR = 100
+
+
+def _normal(text: str) -> str:
+    """A name as looked up: case-folded, ``&`` as ``and``, punctuation dropped, spaces collapsed, no leading 'the'."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("&", " and ")
+    text = re.sub(r"[^\w\s]", " ", text)
+    text = " ".join(text.split())
+    return text[4:] if text.startswith("the ") else text
+
+
 @functools.cache
-def _name_patterns() -> list[tuple[re.Pattern, str]]:
+def _aliases() -> dict[str, str]:
+    """Normalized name -> code: every state's short and official name (country_converter, the former states
+    file), every organization's name, and ``aliases.csv``. A name shared by two codes is left out."""
     coco = _coco_table()
-    return [(re.compile(p, re.IGNORECASE), iso3) for p, iso3 in zip(coco["regex"], coco["ISO3"]) if isinstance(p, str)]
+    pairs = [*zip(coco["name_short"], coco["ISO3"]), *zip(coco["name_official"], coco["ISO3"])]
+    table = _historical_table()
+    pairs += list(zip(table["name"], table["iso3"]))
+    orgs = organizations()
+    pairs += list(zip(orgs["name"], orgs["code"]))
+    extra = pd.read_csv(_data("aliases.csv").open(encoding="utf-8"), dtype=str, keep_default_na=False)
+    pairs += list(zip(extra["alias"], extra["code"]))
+    found: dict[str, set[str]] = {}
+    for text, code in pairs:
+        if isinstance(text, str) and text:
+            found.setdefault(_normal(text), set()).add(code)
+    return {key: codes.pop() for key, codes in found.items() if len(codes) == 1}
+
+
+def _candidates(key: str) -> list[str]:
+    """Codes whose names hold every word of ``key`` (for the message of an unknown or ambiguous name)."""
+    words = set(key.split())
+    if not words:
+        return []
+    return sorted({code for name, code in _aliases().items() if words <= set(name.split())})
 
 
 @functools.cache
 def resolve_actor(value: str) -> str:
-    """An actor as written in a file -> its code.
+    """An actor as written in a file -> its code, by exact lookup of the code or of a name.
 
-    ``'CHN'`` -> ``'CHN'``, ``'un'`` -> ``'UN'``, ``'People's Republic of China'``
-    -> ``'CHN'``. Raises ``UnknownActor`` when the value names no state or
-    organization, or names several.
+    ``'CHN'`` -> ``'CHN'``, ``'un'`` -> ``'UN'``, ``'People's Republic of China'`` -> ``'CHN'``.
+    A name is one of the states' and organizations' names, or an alias of ``aliases.csv``;
+    nothing is guessed from part of a name. Raises ``UnknownActor`` otherwise, with the candidate
+    codes when the value is part of several names ("Korea": KOR or PRK).
     """
     text = (value or "").strip()
+    if len(text) > MAX_ACTOR:
+        raise UnknownActor(text[:40] + "...")
     code = text.upper()
     if code and (is_state(code) or is_organization(code)):
         return code
-    if len(text) > 3:
-        hits = {iso3 for pattern, iso3 in _name_patterns() if pattern.search(text)}
-        if len(hits) == 1:
-            return hits.pop()
-    raise UnknownActor(value)
+    key = _normal(text)
+    if key in _aliases():
+        return _aliases()[key]
+    candidates = _candidates(key) if len(key) > 2 else []
+    raise UnknownActor(value, candidates if 1 < len(candidates) <= 6 else None)
+
+
+@functools.cache
+def _names() -> dict[str, str]:
+    """Code -> short name, for states (current and former) and organizations, without borders or populations."""
+    coco = _coco_table()
+    out = dict(zip(coco["ISO3"], coco["name_short"]))
+    table = _historical_table()
+    out.update(zip(table["iso3"], table["name"]))
+    orgs = organizations()
+    out.update(zip(orgs["code"], orgs["name"]))
+    return out
 
 
 def name(code: str) -> str:
-    """Short name of a state or organization code."""
-    if is_state(code):
-        return states().at[code, "name"]
-    if is_organization(code):
-        return organizations().at[code, "name"]
-    return code
+    """Short name of a state or organization code (the code itself when pariah knows neither)."""
+    return _names().get(code, code)

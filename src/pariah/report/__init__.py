@@ -2,6 +2,8 @@
 publication figures (``pariah.report.figures``).
 
 >>> from pariah import report
+>>> from pariah.ledger import Ledger
+>>> ledger = Ledger("sqlite://")
 >>> case = ledger.case("taliban-2021")
 >>> report.case_report(case, ledger.acts(case.id), "taliban.html")   # doctest: +SKIP
 """

@@ -10,7 +10,7 @@ Content-Security-Policy forbids scripts and every outside load.
 
 >>> import pariah
 >>> from pariah.report import html
->>> ledger = pariah.Ledger()
+>>> ledger = pariah.Ledger("sqlite://")
 >>> case = ledger.case("taliban-2021")
 >>> report = html.build(case, ledger.acts(case.id), map_dates=["2021-08-15", "2023-09-01"])
 >>> report.write_html("taliban.html")                       # doctest: +SKIP
@@ -181,7 +181,7 @@ def build(case, acts: pd.DataFrame | None, *, as_of: str | dt.date | None = None
     if acts is not None and known is not None:
         acts = acts[np.array([k <= known for k in acts["known_on"]], dtype=bool)].reset_index(drop=True)
     if map_dates:
-        dates = sorted({_date(d, "map date") for d in map_dates})
+        dates = sorted({d for d in (_date(x, "map date") for x in map_dates) if d is not None})
         outside = [d for d in dates if d < case.start or d > as_of_d]
         if outside:
             raise InvalidArgument(f"map date {outside[0]}: outside the case period {case.start} to {as_of_d}; "

@@ -210,7 +210,7 @@ class ImportSummary(BaseModel):
     unchanged: int
 
 
-_ACT_DOCS = {
+_ACT_DOCS: dict[str, str] = {
     "case": "an existing case id (or pass ?case=)",
     "date": "YYYY-MM-DD, YYYY-MM or YYYY; the precision is kept",
     "actor": "ISO3, organization code, or a country name",
@@ -221,7 +221,7 @@ _ACT_DOCS = {
     "known_from": "date the act became public; defaults to date",
     "id": "stable id; derived from case, date, actor and act when absent",
 }
-_ACT_TYPES = {
+_ACT_TYPES: dict[str, dict[str, Any]] = {
     "date": {"type": "string"},
     "actor": {"type": "string"},
     "act": {"type": "string", "enum": list(ACTS)},
@@ -241,7 +241,7 @@ ACT_SCHEMA = {
     "additionalProperties": False,
 }
 
-ERRORS = {404: {"model": Problem, "description": "Unknown case or state"},
+ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "Unknown case or state"},
           422: {"model": Problem, "description": "Bad parameter"}}
 
 

@@ -91,7 +91,7 @@ def create_app(ledger, *, write_token: str | None = None, cache_seconds: float |
         docs_url=None,
         redoc_url=None,
     )
-    app.openapi = lambda: _openapi(app)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
     app.state.views = Views(ledger, ttl=cache_seconds)
     app.state.write_token = write_token or None
     app.add_middleware(SecurityHeaders)
