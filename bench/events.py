@@ -283,12 +283,12 @@ CHECKS = r"""
 import sys, time, json
 from pathlib import Path
 import ibis
-from pariah.events import formats
+from pariah.events import formats, normalize
 from pariah.events.engines import DuckDBEngine
 path, tmp = sys.argv[1], sys.argv[2]
 with DuckDBEngine(threads=None if sys.argv[3] == "all" else int(sys.argv[3])) as engine:
     [layout] = formats.open_files(path, "gdelt2", Path(tmp))
-    norm = formats.normalize(layout, engine.raw(layout))
+    norm = normalize.normalize(layout, engine.raw(layout))
     t = time.perf_counter()
     n = engine.fetch(norm.aggregate(rows=norm.count(), malformed=norm.problem.count()))
     print(json.dumps({"checks_s": time.perf_counter() - t, "rows": int(n["rows"][0])}))

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pariah import events
-from pariah.events import codes, formats
+from pariah.events import codes, formats, normalize
 from pariah.exceptions import EventFormatError, MalformedEvents
 from pariah.exceptions import PariahError
 from pariah.ledger import Ledger
@@ -918,10 +918,10 @@ ISO_DATES = {"2024-02-29": True, "2023-02-29": False, "2024-2-29": False, "2024/
 def date_checks(engine) -> dict:
     frame = pd.DataFrame({"d": [*COMPACT_DATES, *ISO_DATES], "compact": [True] * len(COMPACT_DATES) + [False] * len(ISO_DATES)})
     t = engine.table(frame)
-    t, number = formats._parsed(t, compact=formats._date_number(t.d, True), iso=formats._date_number(t.d, False))
-    out = engine.fetch(t.mutate(ok_compact=formats._date_ok(t.d, True, number["compact"]),
-                                ok_iso=formats._date_ok(t.d, False, number["iso"]),
-                                day_compact=formats._day(t.d, True), day_iso=formats._day(t.d, False)))
+    t, number = normalize._parsed(t, compact=normalize._date_number(t.d, True), iso=normalize._date_number(t.d, False))
+    out = engine.fetch(t.mutate(ok_compact=normalize._date_ok(t.d, True, number["compact"]),
+                                ok_iso=normalize._date_ok(t.d, False, number["iso"]),
+                                day_compact=normalize._day(t.d, True), day_iso=normalize._day(t.d, False)))
     return {(r["d"], r["compact"]): (bool(r["ok_compact"] if r["compact"] else r["ok_iso"]),
                                      str(r["day_compact"] if r["compact"] else r["day_iso"])[:10])
             for r in out.to_dict("records")}
@@ -1084,7 +1084,7 @@ def _expected_problem(f: dict) -> str | None:
         (_digits(f["GLOBALEVENTID"], 18),
          f"GLOBALEVENTID: expected 1 to 18 digits, found '{f['GLOBALEVENTID']}'"),
         (COMPACT_DATES[f["SQLDATE"]], f"SQLDATE: bad date '{f['SQLDATE']}', expected YYYYMMDD"),
-        (root in formats.CAMEO_ROOTS, f"EventRootCode: bad CAMEO root code '{root}'"),
+        (root in normalize.CAMEO_ROOTS, f"EventRootCode: bad CAMEO root code '{root}'"),
         (len(code) >= 2 and _digits(code, 4) and code.startswith(root), f"EventCode: bad CAMEO event code '{code}'"),
         (SCORE_OK[f["GoldsteinScale"]],
          f"GoldsteinScale: expected a score from -10 to 10, found '{f['GoldsteinScale']}'"),
@@ -1272,7 +1272,7 @@ def _expected_icews_problem(entry: dict) -> str | None:
     checks = [
         (_digits(event_id, 18), f"Event ID: expected 1 to 18 digits, found '{event_id}'"),
         (ISO_DATES[date], f"Event Date: bad date '{date}', expected YYYY-MM-DD"),
-        (len(code) >= 2 and _digits(code, 4) and code[:2] in formats.CAMEO_ROOTS,
+        (len(code) >= 2 and _digits(code, 4) and code[:2] in normalize.CAMEO_ROOTS,
          f"CAMEO Code: bad CAMEO event code '{code}'"),
         (SCORE_OK[score], f"Intensity: expected a score from -10 to 10, found '{score}'"),
     ]

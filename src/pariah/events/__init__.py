@@ -8,7 +8,8 @@
 >>> events.candidates(ledger, "taliban-2021", since="2024-01-01")                  # doctest: +SKIP
 >>> events.engagement(ledger, "taliban-2021")                                      # doctest: +SKIP
 
-The readers are in ``formats``, the engines (DuckDB by default, Spark with
+The readers are in ``formats``, the normalization of their lines (one Ibis expression per format) in
+``normalize``, the engines (DuckDB by default, Spark with
 ``engine="spark"``) in ``engines``, the aggregation, written once in Ibis, in
 ``pipeline``; reference tables (CAMEO labels and Goldstein scores, GDELT column
 labels) come from the ``gdelt`` package (``codes``). Nothing enters the ledger

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from pariah.events import store
-from pariah.exceptions import InvalidArgument, PariahError
+from pariah.exceptions import InvalidArgument
 
 
 def engagement(ledger, case_id: str, *, dataset: str | None = None, start=None, end=None) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """The event expressions, written once in Ibis and run unchanged by DuckDB or Spark.
 
-``select`` takes one file's normalized rows (``formats.normalize``) and keeps, in
+``select`` takes one file's normalized rows (``normalize.normalize``) and keeps, in
 one pass, the events between the target and a state (in either direction) and
 every malformed row, and counts the rows read. ``monthly`` and ``categories``
 aggregate dyadic events per state, month and direction.
@@ -34,10 +34,10 @@ def _is_target(country, code, group, target: str):
 def select(norm, target: str, states, finish):
     """Dyadic events of ``target`` and malformed rows, with the count of rows read, in one pass.
 
-    ``norm``: a file's normalized rows (``formats.normalize``); ``states``: the codes of
+    ``norm``: a file's normalized rows (``normalize.normalize``); ``states``: the codes of
     states, an Ibis column of a table of them (a short query to plan: files are many
     and small for GDELT 2.0) or a list; ``finish``: the format's typing of kept rows
-    (``formats.finish``). ``norm`` may hold several files (``_file``), each kept apart.
+    (``normalize.finish``). ``norm`` may hold several files (``_file``), each kept apart.
     Rows are kept when malformed
     (``problem``) or when they name the target; every kept row is grouped by its
     file and content (identical lines fall together, and ``rows`` counts them), all

@@ -25,10 +25,9 @@ from sqlalchemy import (BigInteger, Column, Date, DateTime, Float, ForeignKey, I
 from sqlalchemy.engine import Connection
 
 from pariah import reference
-from pariah.events import formats, pipeline
+from pariah.events import formats, normalize, pipeline
 from pariah.events.engines import open_engine
 from pariah.exceptions import EngineUnavailable, InvalidArgument, MalformedEvents
-from pariah.exceptions import PariahError
 
 #: Problems kept for the report (every one is counted).
 MAX_PROBLEMS = 10_000
@@ -202,17 +201,17 @@ def _scan(engine, layouts: list[formats.Layout], target: str, states, plans: dic
     first = layouts[0]
     raw = _rows(engine, layouts)
     countries = None
-    needed = formats.countries_needed(first)
+    needed = normalize.countries_needed(first)
     if needed:
         names = raw.select(value=raw[needed[0]])
         for column in needed[1:]:
             names = names.union(raw.select(value=raw[column]))
-        countries = formats.resolve_countries(engine.fetch(names.distinct())["value"].dropna())
+        countries = normalize.resolve_countries(engine.fetch(names.distinct())["value"].dropna())
     shape = (first.fmt, first.columns, first.used, tuple(sorted((countries or {}).items())))
     selection = plans.get(shape) if first.records is None else None  # records: a table of their own
     if selection is None:
-        selection = pipeline.select(formats.normalize(first, raw, countries), target, states,
-                                    lambda t: formats.finish(first, t))
+        selection = pipeline.select(normalize.normalize(first, raw, countries), target, states,
+                                    lambda t: normalize.finish(first, t))
         if first.records is None:
             plans[shape] = selection
     grouped = engine.fetch(selection)
@@ -250,7 +249,7 @@ def _file_scan(engine, layout: formats.Layout, grouped: pd.DataFrame, structural
     if bad_rows and (locate or records):
         # Line numbers need the rows in file order, which only a second pass over the file gives.
         numbered = _rows(engine, [layout], numbered=True)
-        query = pipeline.malformed(formats.normalize(layout, numbered, countries))
+        query = pipeline.malformed(normalize.normalize(layout, numbered, countries))
         if records:
             bad = engine.fetch(query).drop_duplicates("_row")
             bad_rows, lines = len(bad), [int(r) for r in bad["_row"]]

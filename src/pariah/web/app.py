@@ -23,11 +23,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pariah.exceptions import ImportRejected, PariahError, UnknownCase
+from pariah.exceptions import ImportRejected, PariahError
 from pariah.ladder import LEVEL_NAMES
 from pariah.present import maps, pages
-from pariah.web import api
-from pariah.web.api import HTTPProblem, case_list, day
+from pariah.web import api, params
+from pariah.web.api import case_list
+from pariah.web.params import HTTPProblem, day
 from pariah.present.records import Views
 
 log = logging.getLogger("pariah.web")
@@ -104,7 +105,7 @@ def create_app(ledger, *, write_token: str | None = None, cache_seconds: float |
 
 
 def _openapi(app: FastAPI) -> dict:
-    """FastAPI's schema, with every date parameter described exactly as ``api.day`` checks it."""
+    """FastAPI's schema, with every date parameter described exactly as ``params.day`` checks it."""
     if app.openapi_schema is None:
         from fastapi.openapi.utils import get_openapi
 
@@ -112,8 +113,8 @@ def _openapi(app: FastAPI) -> dict:
         for operations in schema["paths"].values():
             for operation in operations.values():
                 for parameter in operation.get("parameters", []):
-                    if parameter["name"] in api.DATE_PARAMETERS:
-                        parameter["schema"] = dict(api.DATE_SCHEMA, title=parameter["schema"].get("title", parameter["name"]))
+                    if parameter["name"] in params.DATE_PARAMETERS:
+                        parameter["schema"] = dict(params.DATE_SCHEMA, title=parameter["schema"].get("title", parameter["name"]))
         app.openapi_schema = schema
     return app.openapi_schema
 
@@ -139,17 +140,14 @@ def _errors(app: FastAPI) -> None:
     async def problem(request: Request, exc: HTTPProblem):
         return _problem(request, exc.status, exc.message, exc.problems, exc.headers)
 
-    @app.exception_handler(UnknownCase)
-    async def unknown_case(request: Request, exc: UnknownCase):
-        return _problem(request, 404, str(exc))
-
-    @app.exception_handler(ImportRejected)
-    async def rejected(request: Request, exc: ImportRejected):
-        return _problem(request, 422, f"import rejected: {len(exc.problems)} problem(s); nothing was written", exc.problems)
-
     @app.exception_handler(PariahError)
     async def pariah_error(request: Request, exc: PariahError):
-        return _problem(request, 422, str(exc))
+        """The one place a library error becomes an answer: its class's ``http_status``, its message,
+        and for a rejected import every problem."""
+        if isinstance(exc, ImportRejected):
+            return _problem(request, exc.http_status,
+                            f"import rejected: {len(exc.problems)} problem(s); nothing was written", exc.problems)
+        return _problem(request, exc.http_status, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
@@ -177,13 +175,13 @@ def _errors(app: FastAPI) -> None:
 
 def _assets(app: FastAPI) -> None:
     files = _vendor_files()
-    bodies: dict[str, api.Body] = {}
+    bodies: dict[str, params.Body] = {}
 
-    def asset(name: str) -> api.Body:
+    def asset(name: str) -> params.Body:
         # read and compressed once per process; they only change with the installed packages
         if name not in bodies:
             raw = maps.world_svg().encode("utf-8") if name == "world.svg" else files[name][0].read_bytes()
-            bodies[name] = api.Body(raw)
+            bodies[name] = params.Body(raw)
         return bodies[name]
 
     @app.get("/vendor/{name}", include_in_schema=False)
@@ -208,7 +206,7 @@ def _assets(app: FastAPI) -> None:
 
 
 async def _cached_page(request: Request, key: tuple, build: Callable[[], str]) -> Response:
-    body = await api.cached(request, ("page", request.scope.get("root_path", ""), *key), lambda: build().encode("utf-8"))
+    body = await params.cached(request, ("page", request.scope.get("root_path", ""), *key), lambda: build().encode("utf-8"))
     return body.response(request, "text/html; charset=utf-8")
 
 
@@ -266,7 +264,7 @@ def _pages(app: FastAPI) -> None:
 
     @app.get("/compare", include_in_schema=False)
     async def compare_page(request: Request, cases: Annotated[Optional[list[str]], Query(max_length=600)] = None,
-                           align: Annotated[api.Align, Query()] = api.Align.start):
+                           align: Annotated[params.Align, Query()] = params.Align.start):
         """``?cases=a,b`` or, from the page's form, ``?cases=a&cases=b``."""
         views: Views = request.app.state.views
         root = request.scope.get("root_path", "")
