@@ -204,3 +204,23 @@ def test_import_records_checks_like_a_file(ledger):
     with pytest.raises(ImportRejected, match="api:1: colour: unknown column"):
         ledger.import_records([dict(act_row(), colour="red")], name="api")
     assert len(current(ledger)) == 2
+
+
+@pytest.mark.parametrize("column", ["id", "description", "source", "actor"])
+def test_a_nul_byte_is_refused_in_every_field(memory_ledger, tmp_path, column):
+    first = write_csv(tmp_path / "a.csv", [act_row(id="china")])
+    memory_ledger.import_files([first])
+    before = memory_ledger.export_frame()
+    value = {"id": "china", "description": "China accepted the ambassador.", "source": "Test, https://example.org/1",
+             "actor": "CHN"}[column] + "\x00x"
+    bad = write_csv(tmp_path / "b.csv", [act_row(**{"id": "china", "act": "close_mission", column: value})])
+    with pytest.raises(ImportRejected) as rejected:
+        memory_ledger.import_files([bad])
+    assert any(f"{bad}:2: {column}: contains a NUL byte" in p for p in rejected.value.problems)
+    assert memory_ledger.export_frame().equals(before)
+
+
+def test_a_description_of_invisible_characters_is_empty(memory_ledger, tmp_path):
+    bad = write_csv(tmp_path / "z.csv", [act_row(description="\u200b\u200b \u2060")])
+    with pytest.raises(ImportRejected, match="description: empty"):
+        memory_ledger.import_files([bad])

@@ -309,3 +309,9 @@ def test_every_state_has_an_outline():
 
     states = reference.states()
     assert set(states.index[states["kind"] == "state"]) <= set(maps.state_codes())
+
+
+def test_a_nul_in_a_case_id_is_an_unknown_case_not_a_500(client):
+    for path in ("/api/cases/%00", "/cases/%00", "/api/cases/a%00b/status"):
+        answer = client.get(path)
+        assert answer.status_code in (404, 422), (path, answer.status_code)

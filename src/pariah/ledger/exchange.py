@@ -25,6 +25,8 @@ from pariah.ledger.schema import CONFIDENCE, EXCHANGE_COLUMNS
 
 REQUIRED = ("date", "actor", "act", "description", "source")
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+#: Characters that show nothing: zero-width spaces and joiners, the word joiner, the byte order mark.
+_INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff]"
 _DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")  # ASCII digits only
 #: What an act says: two revisions with the same id and the same content are the same revision.
 CONTENT = ["case_id", "date", "actor", "act", "description", "source", "confidence", "known_from"]
@@ -255,6 +257,11 @@ def validate(rows: Rows, cases: set[str], default_case: str | None = None) -> tu
             text = message(i) if callable(message) else message
             problems.append((int(lines[i]), f"{rows.path}:{lines[i]}: {column}: {text}"))
 
+    # A NUL ends a text in SQLite and is refused by PostgreSQL: no field may hold one, or an id could
+    # silently stand for another act's.
+    for column in EXCHANGE_COLUMNS:
+        flag(frame[column].str.contains("\x00", regex=False), column,
+             "contains a NUL byte (\\x00); remove it (a file cut or joined in binary?)")
     if default_case:
         frame.loc[frame["case"] == "", "case"] = default_case
     case = frame["case"]
@@ -272,7 +279,8 @@ def validate(rows: Rows, cases: set[str], default_case: str | None = None) -> tu
     actors = np.array([None if u else a for u, a in zip(unknown, actors)], dtype=object)
 
     flag(~frame["act"].isin(ACTS), "act", lambda i: f"unknown act {frame['act'].iat[i]!r}: expected one of {', '.join(ACTS)}")
-    flag(frame["description"] == "", "description", "empty; describe the act in one sentence")
+    invisible = frame["description"].str.replace(_INVISIBLE, "", regex=True).str.strip() == ""
+    flag(invisible, "description", "empty (or only invisible characters); describe the act in one sentence")
     flag(frame["source"] == "", "source", "empty; every act needs a source (URL or outlet and date)")
 
     confidence = frame["confidence"].str.lower().replace("", "medium")

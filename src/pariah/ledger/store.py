@@ -146,6 +146,9 @@ class Ledger:
         return [Case.from_json(r) for r in rows]
 
     def case(self, case_id: str) -> Case:
+        if not isinstance(case_id, str) or "\x00" in case_id or len(case_id) > 64:
+            # no case has such an id, and PostgreSQL refuses a NUL in a query: answer as for any unknown id
+            raise UnknownCase(repr(case_id)[1:-1][:64], [c.id for c in self.cases()])
         with self.engine.connect() as conn:
             row = conn.execute(select(cases.c.definition).where(cases.c.id == case_id)).scalar()
         if row is None:
@@ -354,6 +357,8 @@ class Ledger:
 
     def history(self, act_id: str) -> pd.DataFrame:
         """Every revision of one act, oldest first."""
+        if "\x00" in act_id:
+            raise UnknownAct(repr(act_id)[1:-1])
         with self.engine.connect() as conn:
             rows = conn.execute(select(acts).where(acts.c.act_id == act_id).order_by(acts.c.rev)).mappings().all()
         if not rows:
