@@ -315,9 +315,9 @@ def test_gdelt1_files_with_57_or_58_columns(ledger, tmp_path):
 
 @pytest.mark.parametrize("fmt,lines,message", [
     ("gdelt2", [gdelt_line(1)], "expected 61 tab-separated fields (a GDELT 2.0 15-minute event export), found 58; "
-                                "is it a gdelt1 file? use --format gdelt1"),
+                                "is it a gdelt1 file? read it as gdelt1 (fmt='gdelt1', '--format gdelt1')"),
     ("gdelt1", [gdelt_line(2)], "expected 57 or 58 tab-separated fields (a GDELT 1.0 daily event export), found 61; "
-                                "is it a gdelt2 file? use --format gdelt2"),
+                                "is it a gdelt2 file? read it as gdelt2 (fmt='gdelt2', '--format gdelt2')"),
     ("icews", ["a\tb\tc"], "not an ICEWS event file: the header lacks Event ID"),
     ("polecat", ["a\tb"], "not a POLECAT export: the header lacks Event ID"),
 ])
@@ -897,7 +897,7 @@ def test_cli_strict_and_errors(cli, gdelt2_file):
     assert strict.exit_code == 2 and "import rejected: 7 problem(s); nothing was written" in strict.output
     assert f"{gdelt2_file}:18: encoding: not valid UTF-8" in strict.output
     wrong = cli("events", "ingest", gdelt2_file, "--format", "gdelt1", "--target", "AFG")
-    assert wrong.exit_code == 1 and "use --format gdelt2" in wrong.output and "Traceback" not in wrong.output
+    assert wrong.exit_code == 1 and "'--format gdelt2'" in wrong.output and "Traceback" not in wrong.output
     unknown = cli("events", "candidates", "test-case", "--accept", "nope")
     assert unknown.exit_code == 1 and "no event 'nope'" in unknown.output
     for command in (("events", "--help"), ("events", "ingest", "--help"), ("events", "show", "--help"),

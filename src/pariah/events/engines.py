@@ -48,7 +48,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pariah.exceptions import EngineUnavailable, EventFormatError
+from pariah.exceptions import EngineUnavailable, EventFormatError, InvalidArgument
 from pariah.events.formats import BOM, Layout
 
 ENGINES = ("duckdb", "spark")
@@ -71,8 +71,9 @@ def open_engine(name: str = "duckdb", *, spark_master: str | None = None, memory
         return DuckDBEngine(memory_limit=memory_limit.strip(), threads=threads)
     if name == "spark":
         if memory_limit or threads:
-            raise EngineUnavailable("--memory-limit and --threads bound the DuckDB engine; Spark takes them from "
-                                    "its own configuration (spark.driver.memory, spark.executor.cores)")
+            raise InvalidArgument("memory_limit and threads ('--memory-limit', '--threads') bound the DuckDB engine; "
+                                  "Spark takes them from "
+                                  "its own configuration (spark.driver.memory, spark.executor.cores)")
         return SparkEngine(spark_master)
     raise EngineUnavailable(f"unknown engine {name!r}: expected one of {', '.join(ENGINES)}")
 

@@ -222,7 +222,8 @@ def _gdelt(fmt: str, name: str, path: Path, head: list[bytes], newline: str) -> 
     found = counts.most_common(1)[0][0] if counts else expected[-1]
     if found not in expected:
         hint = _FIELD_HINT.get(found)
-        fix = f"; is it a {hint} file? use --format {hint}" if hint and hint != fmt else _comma_hint(head[0])
+        fix = (f"; is it a {hint} file? read it as {hint} (fmt={hint!r}, '--format {hint}')" if hint and hint != fmt
+               else _comma_hint(head[0]))
         want = " or ".join(map(str, expected))
         label = "GDELT 1.0 daily" if fmt == "gdelt1" else "GDELT 2.0 15-minute"
         raise EventFormatError(f"{name}:1: expected {want} tab-separated fields (a {label} event export), "
