@@ -54,3 +54,26 @@ def test_initial_state_entries_need_a_source():
     text = CASE_YAML + "initial:\n  states:\n    UKR: {mission: none}\n"
     with pytest.raises(InvalidCase, match="every per-state entry needs a source"):
         case_module.loads(text, "x.yaml")
+
+
+def test_yaml_aliases_are_refused(tmp_path):
+    from pariah import case as case_module
+    from pariah.exceptions import InvalidCase
+
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b]\n'
+    path = tmp_path / "bomb.yaml"
+    path.write_text(bomb, encoding="utf-8")
+    with pytest.raises(InvalidCase, match=r"bomb.yaml:2: yaml: aliases \(\*name\) are not allowed"):
+        case_module.load(path)
+
+
+def test_a_case_file_must_be_a_regular_file_of_reasonable_size(tmp_path):
+    from pariah import case as case_module
+    from pariah.exceptions import InvalidCase
+
+    with pytest.raises(InvalidCase, match="not a regular file"):
+        case_module.load(tmp_path)
+    big = tmp_path / "big.yaml"
+    big.write_text("#" * 1_000_001, encoding="utf-8")
+    with pytest.raises(InvalidCase, match="larger than 1,000,000 bytes"):
+        case_module.load(big)

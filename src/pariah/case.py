@@ -35,8 +35,20 @@ COMPONENT_KEYS: dict[str, Any] = {"recognition": bool, "mission": MISSION_STATES
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 
 
+#: The largest case YAML pariah reads (the bundled ones are under 10 KB).
+MAX_YAML_BYTES = 1_000_000
+
+
 class _Loader(yaml.SafeLoader):
-    """Safe YAML that keeps dates as text, so that pariah checks them (and their precision) itself."""
+    """Safe YAML that keeps dates as text, so that pariah checks them (and their precision) itself, and
+    refuses aliases (``*name``), which a case never needs and which let a few bytes expand without bound."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a case file; "
+                                              "write the value out", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -108,6 +120,10 @@ def load(path: str | Path) -> Case:
     """Read and validate a case YAML; raises ``InvalidCase`` with ``FILE:LINE: key: message``."""
     path = Path(path)
     try:
+        if not path.is_file():
+            raise InvalidCase(f"{path}: not a regular file; give the path of a case YAML")
+        if path.stat().st_size > MAX_YAML_BYTES:
+            raise InvalidCase(f"{path}:1: file: larger than {MAX_YAML_BYTES:,} bytes; a case YAML is a few KB")
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         raise InvalidCase(f"{path}:1: file: not UTF-8 ({e.reason} at byte {e.start})") from None
