@@ -50,7 +50,8 @@ def server(tmp_path_factory):
     (folder / "case.yaml").write_text(CASE_YAML, encoding="utf-8")
     ledger.add_case(case_module.load(folder / "case.yaml"))
     ledger.import_records([
-        act_row(id="evil", actor="IRN", act="accept_envoy", date="2024-02-10", description=XSS_DESCRIPTION, source=XSS_SOURCE),
+        act_row(id="evil", actor="IRN", act="accept_envoy", date="2024-02-10", description=XSS_DESCRIPTION, source=XSS_SOURCE,
+                confidence="medium"),
         act_row(id="chn"),
     ], name="fixture")
     app = create_app(ledger)
