@@ -224,3 +224,15 @@ def test_a_description_of_invisible_characters_is_empty(memory_ledger, tmp_path)
     bad = write_csv(tmp_path / "z.csv", [act_row(description="\u200b\u200b \u2060")])
     with pytest.raises(ImportRejected, match="description: empty"):
         memory_ledger.import_files([bad])
+
+
+@pytest.mark.parametrize("mark, name", [(";", "semicolon"), ("\t", "tab")])
+def test_a_file_separated_by_something_else_is_named_as_such(memory_ledger, tmp_path, mark, name):
+    path = tmp_path / "excel.csv"
+    path.write_text(mark.join(["case", "date", "actor", "act", "description", "source"]) + "\n"
+                    + mark.join(["test-case", "2024-01-30", "CHN", "accept_ambassador", "x", "y"]) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(ImportRejected) as rejected:
+        memory_ledger.import_files([path])
+    assert rejected.value.problems == [f"{path}:1: header: the file is {name}-separated; the exchange format is "
+                                       "comma-separated (save it as CSV with commas, e.g. 'CSV UTF-8' in a spreadsheet)"]

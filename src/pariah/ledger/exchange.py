@@ -109,6 +109,13 @@ def _read_csv_fast(path: Path, data: bytes) -> tuple[Rows | None, list[str]] | N
 
 
 def _check_header(path, header: Iterable[str], line: int) -> list[str]:
+    header = list(header)
+    if len(header) == 1:
+        # one column: the file is likely separated by something other than commas (a spreadsheet's export)
+        for mark, name in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe")):
+            if header[0].count(mark) >= len(REQUIRED) - 1:
+                return [f"{path}:{line}: header: the file is {name}-separated; the exchange format is "
+                        f"comma-separated (save it as CSV with commas, e.g. 'CSV UTF-8' in a spreadsheet)"]
     problems = []
     unknown = [c for c in header if c not in EXCHANGE_COLUMNS]
     if unknown:
