@@ -120,7 +120,7 @@ def load(path: str | Path) -> Case:
     """Read and validate a case YAML; raises ``InvalidCase`` with ``FILE:LINE: key: message``."""
     path = Path(path)
     try:
-        if not path.is_file():
+        if path.exists() and not path.is_file():
             raise InvalidCase(f"{path}: not a regular file; give the path of a case YAML")
         if path.stat().st_size > MAX_YAML_BYTES:
             raise InvalidCase(f"{path}:1: file: larger than {MAX_YAML_BYTES:,} bytes; a case YAML is a few KB")
