@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pariah import dates, ladder, panel
+from pariah import dates, ladder
 from pariah.exceptions import InvalidDate, InvalidLevel
 from pariah.acts import ACTS
 from pariah.ladder import Components, Level, Step
@@ -166,3 +166,10 @@ def test_the_ledger_s_head_is_alembic_s():
 
     config = Config(str(resources.files("pariah.ledger").joinpath("alembic.ini")))
     assert ScriptDirectory.from_config(config).get_current_head() == store.HEAD
+
+
+def test_the_package_s_panel_function_is_not_shadowed_by_a_module():
+    import pariah
+    import pariah.panels  # noqa: F401  (the module of the ladder over a case)
+
+    assert callable(pariah.panel) and callable(pariah.status) and pariah.panel.__module__ == "pariah.api"

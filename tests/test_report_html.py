@@ -7,7 +7,7 @@ import pytest
 from markupsafe import escape
 
 from conftest import act_row
-from pariah import dates, ladder, panel
+from pariah import dates, ladder
 from pariah.exceptions import PariahError
 from pariah.ledger import Ledger
 from pariah.report import case_report, html, status_report

@@ -4,7 +4,7 @@ The analysis API has two calling conventions, both keyword-only after the
 leading arguments:
 
 - ``f(case, acts, *, ...)`` for everything that measures one case from its
-  acts (``pariah.panel.status_frame``, ``pariah.measure``, ``pariah.leverage``);
+  acts (``pariah.panels.status_frame``, ``pariah.measure``, ``pariah.leverage``);
 - ``f(ledger, case_id, *, ...)`` for what needs the whole ledger (these two, and
   ``pariah.forecast``, which learns from every case).
 """
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def status(ledger: Ledger, case_id: str, *, as_of: DateLike = None, known_on: DateLike = None) -> pd.DataFrame:
-    """Every state's dyad with the case's target on ``as_of`` (see ``pariah.panel.status_frame``).
+    """Every state's dyad with the case's target on ``as_of`` (see ``pariah.panels.status_frame``).
 
     >>> from pariah.ledger import Ledger
     >>> ledger = Ledger("sqlite://")      # in memory, filled from the bundled cases
@@ -29,7 +29,7 @@ def status(ledger: Ledger, case_id: str, *, as_of: DateLike = None, known_on: Da
     >>> list(rows.columns[:5])
     ['state', 'name', 'level', 'level_name', 'since']
     """
-    from pariah.panel import status_frame
+    from pariah.panels import status_frame
 
     return status_frame(ledger.case(case_id), ledger.acts(case_id), as_of=as_of, known_on=known_on)
 
@@ -37,7 +37,7 @@ def status(ledger: Ledger, case_id: str, *, as_of: DateLike = None, known_on: Da
 def panel(ledger: Ledger, case_id: str, *, start: DateLike = None, end: DateLike = None, freq: str = "day",
           known_on: DateLike = None) -> pd.DataFrame:
     """The level of every state on every date: one row per date, one column per state
-    (see ``pariah.panel.panel_frame``).
+    (see ``pariah.panels.panel_frame``).
 
     >>> from pariah.ledger import Ledger
     >>> ledger = Ledger("sqlite://")
@@ -45,7 +45,7 @@ def panel(ledger: Ledger, case_id: str, *, start: DateLike = None, end: DateLike
     >>> int(frame.loc["2024-02-01", "CHN"])
     4
     """
-    from pariah.panel import panel_frame
+    from pariah.panels import panel_frame
 
     return panel_frame(ledger.case(case_id), ledger.acts(case_id), start=start, end=end, freq=freq,
                        known_on=known_on)

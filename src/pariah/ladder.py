@@ -3,7 +3,7 @@
 The ladder is defined once, here, as the ordered constant ``LEVELS``; every
 validator, database constraint, doc table and web page imports it. What each
 act type does to a dyad is the table of ``pariah.acts``; how dates are read is
-``pariah.dates``; the ladder over a whole case is ``pariah.panel``.
+``pariah.dates``; the ladder over a whole case is ``pariah.panels``.
 
 Coding rules (also in docs/METHODS.md):
 

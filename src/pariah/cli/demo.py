@@ -16,7 +16,7 @@ def demo(ctx: typer.Context,
     """Build the default database from the bundled cases, show the Taliban case, write a report."""
     import pariah
     from pariah import report
-    from pariah.panel import default_as_of
+    from pariah.panels import default_as_of
     from pariah.present.records import forecast_records
 
     ledger = open_ledger(ctx)

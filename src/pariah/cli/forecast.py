@@ -35,7 +35,7 @@ def forecast_(ctx: typer.Context, case: str = typer.Argument(..., help="Case id.
               fmt: Fmt = FormatOption) -> None:
     """Who is likely to reach a level next: probability within the horizon, 80% interval, drivers."""
     from pariah import forecast as fc
-    from pariah.panel import default_as_of
+    from pariah.panels import default_as_of
 
     ledger = open_ledger(ctx)
     c = ledger.case(case)

@@ -30,7 +30,7 @@ def status(ctx: typer.Context, case: str = typer.Argument(..., help="Case id, e.
            fmt: Fmt = FormatOption) -> None:
     """The ladder level of every state with the case's target."""
     import pariah
-    from pariah.panel import default_as_of
+    from pariah.panels import default_as_of
 
     ledger = open_ledger(ctx)
     as_of_d = parse_date(as_of, "--as-of") or default_as_of(ledger.case(case))

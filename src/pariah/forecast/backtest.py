@@ -13,7 +13,7 @@ from pariah.forecast.scoring import score
 from pariah.forecast.training import C, training_worlds, world_as_known
 from pariah.forecast.world import DEFAULT_FEATURES, FEATURES, PEER_FEATURES, build
 from pariah.ladder import parse_level
-from pariah.panel import default_as_of
+from pariah.panels import default_as_of
 
 if TYPE_CHECKING:
     from pariah.ledger import Ledger

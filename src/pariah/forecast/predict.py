@@ -13,7 +13,7 @@ from pariah.forecast.hazard import HazardModel
 from pariah.forecast.training import fit, world_as_known
 from pariah.forecast.world import FEATURES, World, case_rate, features_at, months_at_level
 from pariah.ladder import Level, parse_level
-from pariah.panel import default_as_of
+from pariah.panels import default_as_of
 
 if TYPE_CHECKING:
     from pariah.ledger import Ledger

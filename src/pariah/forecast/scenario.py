@@ -14,7 +14,7 @@ from pariah.forecast.hazard import HazardModel
 from pariah.forecast.training import C, training_worlds
 from pariah.forecast.world import build
 from pariah.ladder import Level, parse_level
-from pariah.panel import default_as_of
+from pariah.panels import default_as_of
 
 if TYPE_CHECKING:
     from pariah.ledger import Ledger

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from pariah import reference
 from pariah.acts import CONTACT_ACTS
-from pariah.panel import component_panel, default_as_of
+from pariah.panels import component_panel, default_as_of
 from pariah.measure.index import membership
 
 if TYPE_CHECKING:

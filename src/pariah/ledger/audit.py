@@ -31,6 +31,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Iterable
 from urllib.parse import urlsplit
 
+import numpy as np
 import pandas as pd
 
 from pariah.acts import BY_NAME, LADDER_ACTS
@@ -121,35 +122,40 @@ def row_errors(frame: pd.DataFrame, cases: dict[str, "Case"], today: dt.date | N
     if frame.empty:
         return []
     bounds = {d: date_bounds(d) for d in pd.unique(frame["date"])}
-    first = frame["date"].map(lambda d: bounds[d][0])
-    last = frame["date"].map(lambda d: bounds[d][1])
+    first = frame["date"].map({d: b[0] for d, b in bounds.items()})
+    last = frame["date"].map({d: b[1] for d, b in bounds.items()})
     out: list[tuple[int, str, str]] = []
 
     def flag(mask: pd.Series, check: str, message) -> None:
         for i in mask.to_numpy().nonzero()[0]:
             out.append((int(i), check, message(i)))
 
-    alone = frame["act"].isin(LADDER_ACTS) & (frame["confidence"] == "high")
-    single = {s: len(c) == 1 and not is_primary(c[0]) for s in pd.unique(frame.loc[alone, "source"])
-              for c in [citations(s)]}
-    flag(alone & frame["source"].map(lambda s: single.get(s, False)), "single_source",
+    # rated high, moving the ladder, with no second citation: only these rows' sources are read further
+    alone = (frame["act"].isin(LADDER_ACTS) & (frame["confidence"] == "high")
+             & ~frame["source"].str.contains(" | ", regex=False))
+    sources = frame["source"].to_numpy()
+    for i in np.flatnonzero(alone.to_numpy()):
+        cited = citations(sources[i])
+        alone.iat[i] = len(cited) == 1 and not is_primary(cited[0])
+    flag(alone, "single_source",
          lambda i: "a ladder-moving act rated high cites one source; add a second, independent report "
                    "(' | ' between them), or rate it medium")
     flag(first > today, "future",
          lambda i: f"{frame['date'].iat[i]} is after today ({today}); an act is recorded once it took effect")
-    starts = frame["case_id"].map(lambda c: cases[c].start if c in cases else dt.date.min)
-    ends = frame["case_id"].map(lambda c: (cases[c].end or dt.date.max) if c in cases else dt.date.max)
+    known_cases = frame["case_id"].isin(list(cases))
+    starts = frame["case_id"].map({c: case.start for c, case in cases.items()}).where(known_cases, dt.date.min)
+    ends = frame["case_id"].map({c: case.end or dt.date.max for c, case in cases.items()}).where(known_cases, dt.date.max)
     def outside(i: int) -> str:
         case = cases[frame["case_id"].iat[i]]
         return f"{frame['date'].iat[i]} is outside the case {case.id} ({case.start} to {case.end or 'today'})"
 
     flag((last < starts) | (first > ends), "outside_case", outside)
-    targets = frame["case_id"].map(lambda c: cases[c].target if c in cases else None)
+    targets = frame["case_id"].map({c: case.target for c, case in cases.items()})
     flag(frame["actor"] == targets, "self_act",
          lambda i: f"the actor {frame['actor'].iat[i]} is the case's target; record what others do toward it")
     known = frame["known_from"].where(frame["known_from"].notna(), "").astype(str)
-    known_last = {k: date_bounds(k)[1] for k in pd.unique(known) if k}
-    early = known.map(lambda k: known_last[k] if k else dt.date.max) < first
+    known_last = {k: date_bounds(k)[1] if k else dt.date.max for k in pd.unique(known)}
+    early = known.map(known_last) < first
     flag(early, "known_before_date",
          lambda i: f"known_from {known.iat[i]} is before the date {frame['date'].iat[i]}; "
                    "an act cannot be public before it happens")

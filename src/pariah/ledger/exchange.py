@@ -280,10 +280,11 @@ def validate(rows: Rows, cases: set[str], default_case: str | None = None) -> tu
     date_ok, first_day, last_day = _bounds(frame["date"])
     flag(~date_ok, "date", lambda i: f"bad date {frame['date'].iat[i]!r}: expected a real date as YYYY-MM-DD, YYYY-MM or YYYY")
 
-    actors = _per_unique(frame["actor"], _actor)
-    unknown = np.array([isinstance(a, UnknownActor) or a is None for a in actors])
-    flag(unknown, "actor", lambda i: str(actors[i]))
-    actors = np.array([None if u else a for u, a in zip(unknown, actors)], dtype=object)
+    codes, uniques = pd.factorize(frame["actor"])
+    resolved = [_actor(u) for u in uniques] + [UnknownActor("")]
+    unknown = np.array([isinstance(r, UnknownActor) for r in resolved])[codes]
+    flag(unknown, "actor", lambda i: str(resolved[codes[i]]))
+    actors = np.array([None if isinstance(r, UnknownActor) else r for r in resolved], dtype=object)[codes]
 
     flag(~frame["act"].isin(ACTS), "act", lambda i: f"unknown act {frame['act'].iat[i]!r}: expected one of {', '.join(ACTS)}")
     invisible = frame["description"].str.replace(_INVISIBLE, "", regex=True).str.strip() == ""

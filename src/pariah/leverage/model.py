@@ -17,7 +17,7 @@ from pariah.case import Case
 from pariah.dates import DateLike, to_date
 from pariah.exceptions import InvalidArgument, NotEnoughData
 from pariah.ladder import Level
-from pariah.panel import component_panel, default_as_of
+from pariah.panels import component_panel, default_as_of
 from pariah.leverage.values import value_vector
 from pariah.measure.cohesion import coalition_mask, holding, supplying
 from pariah.measure.index import LEVEL_SCORES, membership

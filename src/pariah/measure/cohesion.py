@@ -28,7 +28,7 @@ from pariah.case import Case
 from pariah.dates import DateLike
 from pariah.dates import to_date
 from pariah.ladder import Level, sort_steps
-from pariah.panel import Panel, component_panel, frame_steps as _frame_steps
+from pariah.panels import Panel, component_panel, frame_steps as _frame_steps
 from pariah.measure.index import membership
 from pariah.measure.weights import Weights, scheme_name, weight_vector
 
@@ -149,7 +149,7 @@ def black_knights(case: Case, acts: pd.DataFrame, *, as_of: DateLike = None, wei
 
     >>> black_knights(case, ledger.acts("taliban-2021"), "2024-02-01").head(3)  # doctest: +SKIP
     """
-    from pariah.panel import default_as_of
+    from pariah.panels import default_as_of
 
     day = to_date(as_of) or default_as_of(case)
     panel = component_panel(case, acts, start=day, end=day, freq="day", known_on=to_date(known_on))

@@ -16,7 +16,7 @@ from pariah.dates import DateLike
 from pariah.exceptions import InvalidArgument
 from pariah.dates import Align, to_date
 from pariah.ladder import LEVEL_NAMES
-from pariah.panel import Panel, component_panel
+from pariah.panels import Panel, component_panel
 from pariah.measure.weights import SCHEMES, Weights, scheme_name, weight_vector
 
 #: Default normalization score of each ladder level (hostile, none, engaged, missions, ambassadors, recognized).

@@ -24,7 +24,7 @@ import pandas as pd
 
 from pariah.exceptions import InvalidArgument, NotEnoughData
 from pariah import ladder, measure, reference
-from pariah.panel import component_panel, default_as_of, frame_steps, status_frame
+from pariah.panels import component_panel, default_as_of, frame_steps, status_frame
 from pariah.ladder import LEVEL_NAMES, Level
 from pariah.present import maps
 from pariah.present.tables import plain, records

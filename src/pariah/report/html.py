@@ -30,7 +30,7 @@ import pandas as pd
 
 from pariah import ladder, measure, reference
 from pariah.dates import to_date
-from pariah.panel import default_as_of
+from pariah.panels import default_as_of
 from pariah.exceptions import InvalidArgument, InvalidDate
 
 #: The report's own policy: styles inline, images as data, nothing else (no script, no outside load).
