@@ -28,6 +28,18 @@ def test_export_import_export_is_identical(ledger, test_case, tmp_path, fmt):
     assert fresh.export_frame().equals(ledger.export_frame())
 
 
+def test_digest_is_the_same_for_the_same_ledger_and_changes_with_a_revision(ledger, test_case, tmp_path):
+    ledger.import_files([write_csv(tmp_path / "in.csv", [act_row(), act_row(actor="PAK", id="p1")])])
+    fresh = Ledger("sqlite://", bundled=False)
+    fresh.add_case(test_case)
+    fresh.import_files([write_csv(tmp_path / "reversed.csv", [act_row(actor="PAK", id="p1"), act_row()])])
+    assert fresh.digest() == ledger.digest() == ledger.digest("test-case")
+    assert len(ledger.digest()) == len("sha256:") + 64
+    before = ledger.digest()
+    ledger.import_files([write_csv(tmp_path / "fix.csv", [act_row(actor="PAK", id="p1", description="Corrected.")])])
+    assert ledger.digest() != before
+
+
 def test_export_columns_follow_the_exchange_format(ledger, tmp_path):
     ledger.import_files([write_csv(tmp_path / "in.csv", [act_row()])])
     stream = io.StringIO()

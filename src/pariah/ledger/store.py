@@ -375,6 +375,26 @@ class Ledger:
         })
         return out[list(EXCHANGE_COLUMNS)].astype(str)
 
+    def digest(self, case_id: str | None = None) -> str:
+        """A content hash of the current acts (of one case): ``sha256:`` and 64 hex digits.
+
+        It is the SHA-256 of the canonical CSV export, so the same ledger gives
+        the same digest on any machine and engine, and any revision changes it.
+        Citations quote it; forecast caches are keyed by it.
+
+        >>> ledger = Ledger("sqlite://")
+        >>> ledger.digest("taliban-2021") == ledger.digest("taliban-2021")
+        True
+        >>> ledger.digest("taliban-2021")[:7]
+        'sha256:'
+        """
+        import hashlib
+        import io
+
+        buffer = io.StringIO()
+        exchange.write(self.export_frame(case_id), buffer, "csv")
+        return "sha256:" + hashlib.sha256(buffer.getvalue().encode("utf-8")).hexdigest()
+
     def export(self, path: str | Path | None, *, case_id: str | None = None, fmt: str = "csv", stream=None) -> int:
         """Write current acts to ``path`` (or ``stream``); returns the row count.
 
