@@ -31,9 +31,12 @@ def test_index_weights_and_errors(db, tmp_path):
 
 def test_cohesion_modes(db, tmp_path):
     series = json.loads(invoke("cohesion", "taliban-2021", "--from", "2024-01-01", "--to", "2024-02-01", "-f", "json").stdout)
-    assert set(series[0]) == {"date", "cohesion", "members", "holding", "defected", "black_knights", "scheme"}
+    assert set(series[0]) == {"date", "tier", "cohesion", "members", "holding", "defected", "black_knights", "scheme"}
+    assert [r["tier"] for r in series[:2]] == ["core", "consensus"]
     defections = json.loads(invoke("cohesion", "taliban-2021", "--show", "defections", "--as-of", "2025-12-31", "-f", "json").stdout)
-    assert {"DEU", "NOR"} <= {d["state"] for d in defections}
+    core = {d["state"] for d in defections if d["tier"] == "core"}
+    assert {"DEU", "NOR"} <= core
+    assert not {"CHN", "RUS", "IRN", "PAK"} & core   # never in the US-led core: they cannot defect from it
     knights = json.loads(invoke("cohesion", "taliban-2021", "--show", "black-knights", "--as-of", "2024-02-01", "-f", "json").stdout)
     assert "KAZ" in {k["state"] for k in knights} and "USA" not in {k["state"] for k in knights}
     svg = tmp_path / "c.svg"

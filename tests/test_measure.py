@@ -115,22 +115,59 @@ def test_custom_weights_file(tmp_path):
 
 def test_cohesion_defections_and_black_knights_by_hand(tmp_path):
     case, acts = make(tmp_path, [
-        act_row(actor="DEU", act="accept_envoy", date="2025-07-24"),           # a G7 member defects
+        act_row(actor="DEU", act="accept_envoy", date="2025-07-24"),           # a G7 member leaves the core
         act_row(actor="CHN", act="appoint_ambassador", date="2023-09-13"),     # outside: a black knight
-        act_row(actor="QAT", act="declare_nonrecognition", date="2022-01-01"),  # joins the coalition
-        act_row(actor="QAT", act="open_mission", date="2023-01-01"),            # ... and defects
+        act_row(actor="QAT", act="declare_nonrecognition", date="2022-01-01"),  # joins the consensus
+        act_row(actor="QAT", act="open_mission", date="2023-01-01"),            # ... and leaves it
     ])
     weights = {"DEU": 1.0, "FRA": 1.0, "QAT": 2.0}
-    series = measure.cohesion(case, acts, start=D(2022, 6, 1), end=D(2025, 8, 1), freq="month", weights=weights).set_index("date")
-    assert series.loc[D(2022, 6, 1), "cohesion"] == pytest.approx(1.0)
-    assert series.loc[D(2023, 2, 1), "cohesion"] == pytest.approx(2 / 4)
-    assert series.loc[D(2025, 8, 1), "cohesion"] == pytest.approx(1 / 4)
+    series = measure.cohesion(case, acts, start=D(2022, 6, 1), end=D(2025, 8, 1), freq="month", weights=weights)
+    core = series[series["tier"] == "core"].set_index("date")
+    consensus = series[series["tier"] == "consensus"].set_index("date")
+    assert len(core) == len(consensus) == len(series) / 2
+    assert core.loc[D(2022, 6, 1), "cohesion"] == pytest.approx(1.0)
+    assert core.loc[D(2023, 2, 1), "cohesion"] == pytest.approx(1.0)    # Qatar is not in the core
+    assert core.loc[D(2025, 8, 1), "cohesion"] == pytest.approx(1 / 2)
+    assert consensus.loc[D(2022, 6, 1), "cohesion"] == pytest.approx(1.0)
+    assert consensus.loc[D(2023, 2, 1), "cohesion"] == pytest.approx(0.0)
+    assert consensus.loc[D(2023, 2, 1), ["members", "holding", "defected"]].tolist() == [1, 0, 1]
     defected = measure.defections(case, acts, as_of=D(2025, 12, 31))
     assert list(defected["state"]) == ["QAT", "DEU"]
+    assert list(defected["tier"]) == ["consensus", "core"]
     assert list(defected["act"]) == ["open_mission", "accept_envoy"]
     assert defected["source"].str.contains("https://").all()
     knights = measure.black_knights(case, acts, as_of=D(2024, 1, 1))
-    assert list(knights["state"]) == ["CHN"]
+    assert list(knights["state"]) == ["CHN", "QAT"]
+    assert list(knights["tier"]) == ["outside", "consensus"]
+    assert list(knights["consensus"]) == [False, True]
+
+
+def test_a_consensus_member_with_relations_defects_only_when_it_moves_higher(tmp_path):
+    case, acts = make(tmp_path, [
+        act_row(actor="PAK", act="accept_envoy", date="2021-09-01"),            # missions before it declares
+        act_row(actor="PAK", act="declare_nonrecognition", date="2022-01-01"),
+        act_row(actor="PAK", act="accept_ambassador", date="2024-05-01"),       # higher: now a defection
+    ])
+    early = measure.defections(case, acts, as_of=D(2024, 4, 30))
+    assert "PAK" not in set(early["state"])
+    row = measure.cohesion(case, acts, start=D(2023, 1, 1), end=D(2023, 1, 1), freq="day").set_index("tier")
+    assert row.loc["consensus", ["members", "holding", "defected"]].tolist() == [1, 1, 0]
+    later = measure.defections(case, acts, as_of=D(2024, 12, 31))
+    assert later[["state", "tier", "date", "act"]].values.tolist() == [["PAK", "consensus", D(2024, 5, 1), "accept_ambassador"]]
+    knights = measure.black_knights(case, acts, as_of=D(2023, 1, 1)).set_index("state")
+    assert knights.loc["PAK", "tier"] == "consensus"
+
+
+def test_a_case_that_starts_with_full_relations_has_no_defectors_on_its_first_day(tmp_path):
+    case, acts = make(tmp_path, [act_row(actor="FRA", act="impose_sanctions", date="2021-09-01", case="rel-case"),
+                                 act_row(actor="FRA", act="lift_sanctions", date="2022-09-01", case="rel-case")],
+                      RELATIVE_YAML)
+    first = measure.cohesion(case, acts, start=case.start, end=case.start, freq="day").set_index("tier")
+    assert first.loc["core", "defected"] == 0 and first.loc["core", "holding"] == 0
+    assert first.loc["core", "cohesion"] == pytest.approx(1.0)   # nobody has acted, nobody has broken ranks
+    assert measure.defections(case, acts, as_of=D(2022, 1, 1)).empty
+    later = measure.defections(case, acts, as_of=D(2023, 1, 1))
+    assert list(later["state"]) == ["FRA"] and list(later["tier"]) == ["core"]
 
 
 def test_eu_sanctions_bind_member_states(tmp_path):

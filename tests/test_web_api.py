@@ -80,7 +80,8 @@ def test_index_cohesion_defections_knights_map_and_acts(client):
     assert client.get("/api/cases/taliban-2021/index?freq=quarter&weights=power").json()[0]["scheme"] == "power"
     assert client.get("/api/cases/taliban-2021/index?from=2024&to=2023").json() == []
     cohesion = client.get("/api/cases/taliban-2021/cohesion").json()
-    assert set(cohesion[0]) == {"date", "cohesion", "members", "holding", "defected", "black_knights", "scheme"}
+    assert set(cohesion[0]) == {"date", "tier", "cohesion", "members", "holding", "defected", "black_knights", "scheme"}
+    assert {r["tier"] for r in cohesion} == {"core", "consensus"}
     defections = client.get("/api/cases/taliban-2021/defections").json()
     assert defections and all(d["source"] for d in defections)
     knights = client.get("/api/cases/taliban-2021/black-knights?as_of=2024-02-01").json()

@@ -86,7 +86,7 @@ def cohesion(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."
     period: dict[str, Any] = dict(start=parse_date(start, "--from"), end=parse_date(end, "--to"), freq=freq.value, weights=chosen)
     if show == Show.defections:
         rows = measure.defections(c, acts, as_of=parse_date(as_of, "--as-of"))
-        emit(rows, fmt, f"{case}: defections", table_columns=["date", "state", "name", "act", "level_name", "source"])
+        emit(rows, fmt, f"{case}: defections", table_columns=["date", "tier", "state", "name", "act", "level_name", "source"])
     elif show == Show.black_knights:
         rows = measure.black_knights(c, acts, as_of=parse_date(as_of, "--as-of"), weights=chosen)
         emit(rows, fmt, f"{case}: black knights")

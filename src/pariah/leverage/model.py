@@ -19,7 +19,7 @@ from pariah.exceptions import InvalidArgument, NotEnoughData
 from pariah.ladder import Level
 from pariah.panels import component_panel, default_as_of
 from pariah.leverage.values import value_vector
-from pariah.measure.cohesion import coalition_mask, holding, supplying
+from pariah.measure.cohesion import Tiers, supplying
 from pariah.measure.index import LEVEL_SCORES, membership
 
 if TYPE_CHECKING:
@@ -37,8 +37,8 @@ def decompose(case: Case, acts: pd.DataFrame, *, start: DateLike = None, end: Da
               credibility: pd.Series | None = None) -> pd.DataFrame:
     """Per period: withheld value W, supplied value S, credibility c, and leverage = W x (1 - S) x c.
 
-    W: value of coalition members still holding (at ``engaged`` or below, or keeping an isolating
-    measure in a case that starts from relations). S: value of states outside the coalition that
+    W: value of core coalition members still holding (at ``engaged`` or below, or keeping an isolating
+    measure in a case that starts from relations). S: value of states outside the core that
     supply what it withholds (black knights). Values sum to 1 over the states counted on the date.
     ``values`` (ISO3 -> value of relations) defaults to ``default_values``; ``credibility`` (a Series
     by date) defaults to 1.
@@ -68,8 +68,8 @@ def _as_of(series: pd.Series, dates: pd.DatetimeIndex) -> np.ndarray:
 
 def _state(case, acts, panel, values):
     member = membership(panel).astype(bool)
-    coalition = coalition_mask(case, acts, panel) & member
-    hold, supply = holding(panel), supplying(panel)
+    tiers = Tiers(case, acts, panel)
+    coalition, hold, supply = tiers.member["core"], tiers.hold["core"], supplying(panel)
     v = value_vector(panel.states, case.target, values)
     vt = v[None, :] * member
     vt = vt / vt.sum(axis=1, keepdims=True)

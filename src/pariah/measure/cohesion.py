@@ -1,20 +1,28 @@
-"""Coalition cohesion, defections and the black-knight roster.
+"""Coalition cohesion, defections and the black-knight roster, in two tiers.
 
-The coalition on a date is the case's ``coalition`` (named states and the
-members of named blocs on that date) plus every state that has declared it
-will not recognize the target (``declare_nonrecognition``) by then.
+The **core** coalition on a date is the case's ``coalition``: the named
+states and the members of named blocs on that date, the states whose
+withholding is the policy. The **consensus** is the wider set of states that
+declared they would not recognize the target (``declare_nonrecognition``),
+each from the day of its first declaration.
 
 A member *holds* while it keeps the target at arm's length:
 - for a state that starts with no relations, while it stays at ``engaged``
-  or below;
+  or below; a consensus member that already stood higher on the day it
+  declared holds while it goes no higher than it stood then;
 - for a state that starts with relations (Russia 2022, Syria 2011), while it
   keeps at least one isolating measure against its starting point: a
   sanction or designation, or a mission (own or hosted) below where it
   started, or recognition withdrawn.
-A member *defects* when it stops holding. A black knight is a state outside
-the coalition that supplies what the coalition withholds: at ``missions`` or
-above (no-relations start), or in contact within 12 months and not hostile
-(relations start).
+A member that has held since it joined a tier *defects* from that tier when
+it stops holding; a member that has not yet taken any measure (a state with
+full relations on the first day of a relations case) is neither holding nor a
+defector. Cohesion is the weighted share of those members that hold.
+
+A black knight is a state outside the core that supplies what the core
+withholds: at ``missions`` or above (no-relations start), or in contact
+within 12 months and not hostile (relations start); each is marked as a
+consensus member or not.
 """
 from __future__ import annotations
 
@@ -27,12 +35,15 @@ from pariah import reference
 from pariah.case import Case
 from pariah.dates import DateLike
 from pariah.dates import to_date
-from pariah.ladder import Level, sort_steps
+from pariah.ladder import Level, level_series, sort_steps
 from pariah.panels import Panel, component_panel, frame_steps as _frame_steps
 from pariah.measure.index import membership
 from pariah.measure.weights import Weights, scheme_name, weight_vector
 
 _F = {name: i for i, name in enumerate(("level", "recognition", "mission", "hosted", "hostile", "contact"))}
+
+#: The two tiers of a coalition, in the order every table lists them.
+TIERS = ("core", "consensus")
 
 
 def _relative(panel: Panel) -> np.ndarray:
@@ -41,10 +52,14 @@ def _relative(panel: Panel) -> np.ndarray:
     return (init[:, _F["recognition"]] + init[:, _F["mission"]] + init[:, _F["hosted"]]) > 0
 
 
-def holding(panel: Panel) -> np.ndarray:
-    """(dates, states): whether the dyad keeps the target at arm's length (see the module doc)."""
+def holding(panel: Panel, ceiling: np.ndarray | None = None) -> np.ndarray:
+    """(dates, states): whether the dyad keeps the target at arm's length (see the module doc).
+
+    ``ceiling`` (per state) is the highest level at which a no-relations dyad still holds;
+    ``engaged`` when not given."""
     level = panel.field("level")
-    absolute = level <= int(Level.ENGAGED)
+    top = np.full(len(panel.states), int(Level.ENGAGED)) if ceiling is None else ceiling
+    absolute = level <= top[None, :]
     init = panel.initial
     measures = (panel.field("hostile").astype(bool)
                 | (panel.field("mission") < init[None, :, _F["mission"]])
@@ -61,106 +76,172 @@ def supplying(panel: Panel) -> np.ndarray:
     return np.where(_relative(panel)[None, :], relative, absolute)
 
 
-def coalition_mask(case, acts, panel: Panel) -> np.ndarray:
-    """(dates, states): coalition membership on each date."""
+def core_mask(case: Case, panel: Panel) -> np.ndarray:
+    """(dates, states): membership of the core coalition on each date (blocs as they stood that year)."""
     index = {s: j for j, s in enumerate(panel.states)}
     mask = np.zeros((len(panel.dates), len(panel.states)), dtype=bool)
-    years = sorted(set(panel.dates.year))
-    for year in years:
+    for year in sorted(set(panel.dates.year)):
         rows = panel.dates.year == year
         for s in case.coalition_members(dt.date(year, 12, 31)):
             if s in index:
                 mask[rows, index[s]] = True
-    if len(acts):
-        declared = acts[acts["act"] == "declare_nonrecognition"]
-        for row in declared.itertuples():
-            if row.actor in index:
-                mask[np.asarray(panel.dates.date) >= row.day, index[row.actor]] = True
     return mask
+
+
+def declarations(acts: pd.DataFrame) -> pd.DataFrame:
+    """Each actor's first ``declare_nonrecognition`` act: the act that put it in the consensus."""
+    declared = acts[acts["act"] == "declare_nonrecognition"] if len(acts) else acts
+    return declared.sort_values(["day", "act_id"], kind="stable").drop_duplicates("actor").set_index("actor")
+
+
+def consensus_mask(acts: pd.DataFrame, panel: Panel) -> np.ndarray:
+    """(dates, states): membership of the consensus on each date (from each state's first declaration)."""
+    mask = np.zeros((len(panel.dates), len(panel.states)), dtype=bool)
+    days = np.asarray(panel.dates.date)
+    first = declarations(acts)
+    for j, state in enumerate(panel.states):
+        if state in first.index:
+            mask[days >= first.at[state, "day"], j] = True
+    return mask
+
+
+def _consensus_ceiling(case: Case, acts: pd.DataFrame, panel: Panel, known_on: dt.date | None) -> np.ndarray:
+    """Per state: ``engaged``, or the level it stood at on the day it declared when that was higher."""
+    ceiling = np.full(len(panel.states), int(Level.ENGAGED))
+    first = declarations(acts)
+    if not len(first):
+        return ceiling
+    chosen = acts if known_on is None else acts[[k <= known_on for k in acts["known_on"]]]
+    steps = _frame_steps(chosen)
+    for j, state in enumerate(panel.states):
+        if state in first.index:
+            day = np.array([first.at[state, "day"]], dtype="datetime64[D]")
+            stood = level_series(case.initial_components(state), sort_steps(steps.get(state, [])), case.start, day)[0]
+            ceiling[j] = max(int(stood), int(Level.ENGAGED))
+    return ceiling
+
+
+class Tiers:
+    """Membership, holding and defection of both tiers over one panel."""
+
+    def __init__(self, case: Case, acts: pd.DataFrame, panel: Panel, known_on: dt.date | None = None):
+        counted = membership(panel).astype(bool)
+        self.member = {"core": core_mask(case, panel) & counted, "consensus": consensus_mask(acts, panel) & counted}
+        self.hold = {"core": holding(panel),
+                     "consensus": holding(panel, _consensus_ceiling(case, acts, panel, known_on))}
+        self.defected = {}
+        for tier in TIERS:
+            held = self.member[tier] & self.hold[tier]
+            ever = np.logical_or.accumulate(held, axis=0)
+            self.defected[tier] = self.member[tier] & ever & ~self.hold[tier]
+        self.knights = ~self.member["core"] & supplying(panel) & counted
 
 
 def cohesion(case: Case, acts: pd.DataFrame, *, start: DateLike = None, end: DateLike = None,
              freq: str = "month", weights: Weights = "equal", known_on: DateLike = None,
              panel: Panel | None = None) -> pd.DataFrame:
-    """Per period: the weighted share of coalition members still holding.
+    """Per period and tier: the weighted share of members that hold among those that held or defected.
 
-    Rows: ``date, cohesion, members, holding, defected, black_knights, scheme``.
+    Rows: ``date, tier, cohesion, members, holding, defected, black_knights, scheme``, the core
+    row before the consensus row of each date (``members`` counts every member of the tier;
+    those neither holding nor defected have taken no measure yet; ``black_knights`` counts the
+    states outside the core that supply what it withholds, the same on both rows).
 
-    >>> cohesion(case, ledger.acts("taliban-2021"), "2024-01-01", "2024-01-01")  # doctest: +SKIP
+    >>> import pariah
+    >>> ledger = pariah.Ledger("sqlite://")
+    >>> rows = cohesion(ledger.case("taliban-2021"), ledger.acts("taliban-2021"), start="2024-01-01", end="2024-01-01")
+    >>> list(rows["tier"])
+    ['core', 'consensus']
     """
-    panel = panel or component_panel(case, acts, start=to_date(start), end=to_date(end), freq=freq,
-                                     known_on=to_date(known_on))
-    member = coalition_mask(case, acts, panel) & membership(panel).astype(bool)
-    hold = holding(panel)
-    scheme = scheme_name(weights)
+    known_on = to_date(known_on)
+    panel = panel or component_panel(case, acts, start=to_date(start), end=to_date(end), freq=freq, known_on=known_on)
+    tiers = Tiers(case, acts, panel, known_on)
     w = weight_vector(weights, panel.states, case.target)[None, :]
-    total = (member * w).sum(axis=1)
-    kept = (member & hold) * w
-    knights = ~member & supplying(panel) & membership(panel).astype(bool)
-    return pd.DataFrame({
-        "date": panel.dates.date,
-        "cohesion": np.divide(kept.sum(axis=1), total, out=np.ones(len(total)), where=total > 0),
-        "members": member.sum(axis=1),
-        "holding": (member & hold).sum(axis=1),
-        "defected": (member & ~hold).sum(axis=1),
-        "black_knights": knights.sum(axis=1),
-        "scheme": scheme,
-    })
+    frames = []
+    for tier in TIERS:
+        held = tiers.member[tier] & tiers.hold[tier]
+        kept, broke = (held * w).sum(axis=1), (tiers.defected[tier] * w).sum(axis=1)
+        total = kept + broke
+        frames.append(pd.DataFrame({
+            "date": panel.dates.date, "tier": tier,
+            "cohesion": np.divide(kept, total, out=np.ones(len(total)), where=total > 0),
+            "members": tiers.member[tier].sum(axis=1), "holding": held.sum(axis=1),
+            "defected": tiers.defected[tier].sum(axis=1), "black_knights": tiers.knights.sum(axis=1),
+            "scheme": scheme_name(weights),
+        }))
+    out = pd.concat(frames, ignore_index=True)
+    out["order"] = out["tier"].map(TIERS.index)
+    return out.sort_values(["date", "order"], kind="stable").drop(columns="order").reset_index(drop=True)
 
 
 def defections(case: Case, acts: pd.DataFrame, *, as_of: DateLike = None, known_on: DateLike = None) -> pd.DataFrame:
-    """Coalition members that stopped holding, each with the date, the act that did it and its source.
+    """Members of each tier that stopped holding, each with the date, the act that did it and its source.
 
-    Rows: ``state, name, date, act, level, level_name, description, source``, by date.
+    Rows: ``state, name, tier, date, act, level, level_name, description, source``, by date; a
+    state in both tiers has a row for each tier it left.
 
-    >>> defections(case, ledger.acts("taliban-2021"), "2025-12-31").head(3)  # doctest: +SKIP
+    >>> import pariah
+    >>> ledger = pariah.Ledger("sqlite://")
+    >>> rows = defections(ledger.case("taliban-2021"), ledger.acts("taliban-2021"), as_of="2025-12-31")
+    >>> sorted(set(rows["tier"])) == ["consensus", "core"] or sorted(set(rows["tier"]))
+    True
     """
     known_on = to_date(known_on)
     panel = component_panel(case, acts, end=to_date(as_of), freq="day", known_on=known_on)
-    member = coalition_mask(case, acts, panel)
-    hold = holding(panel)
+    tiers = Tiers(case, acts, panel, known_on)
     level = panel.field("level")
     chosen = acts if known_on is None else acts[[k <= known_on for k in acts["known_on"]]]
     steps = _frame_steps(chosen)
     rows = []
-    for j, state in enumerate(panel.states):
-        broke = np.flatnonzero(member[:, j] & ~hold[:, j])
-        if not len(broke):
-            continue
-        t = broke[0]
-        day = panel.dates[t].date()
-        # the act that moved the dyad, not the statement that made the state a member
-        step = next((s for s in reversed(sort_steps(steps.get(state, [])))
-                     if s.on <= day and s.act not in ("declare_nonrecognition", "other")), None)
-        rows.append({
-            "state": state, "name": reference.name(state), "date": day,
-            "act": step.act if step else "", "level": int(level[t, j]), "level_name": Level(int(level[t, j])).label,
-            "description": step.description if step else "", "source": step.source if step else "",
-        })
-    columns = ["state", "name", "date", "act", "level", "level_name", "description", "source"]
-    return pd.DataFrame(rows, columns=columns).sort_values(["date", "state"], kind="stable").reset_index(drop=True)
+    for tier in TIERS:
+        for j, state in enumerate(panel.states):
+            broke = np.flatnonzero(tiers.defected[tier][:, j])
+            if not len(broke):
+                continue
+            t = broke[0]
+            day = panel.dates[t].date()
+            # the act that moved the dyad, not the statement that made the state a member
+            step = next((s for s in reversed(sort_steps(steps.get(state, [])))
+                         if s.on <= day and s.act not in ("declare_nonrecognition", "other")), None)
+            rows.append({
+                "state": state, "name": reference.name(state), "tier": tier, "date": day,
+                "act": step.act if step else "", "level": int(level[t, j]), "level_name": Level(int(level[t, j])).label,
+                "description": step.description if step else "", "source": step.source if step else "",
+            })
+    columns = ["state", "name", "tier", "date", "act", "level", "level_name", "description", "source"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["order"] = frame["tier"].map(TIERS.index)
+    return frame.sort_values(["date", "order", "state"], kind="stable").drop(columns="order").reset_index(drop=True)
 
 
 def black_knights(case: Case, acts: pd.DataFrame, *, as_of: DateLike = None, weights: Weights = "equal",
                   known_on: DateLike = None) -> pd.DataFrame:
-    """States outside the coalition that supply what it withholds, on ``as_of``, with their weight.
+    """States outside the core that supply what it withholds, on ``as_of``, with their weight.
 
-    Rows: ``state, name, level, level_name, weight, scheme``, heaviest first.
+    Rows: ``state, name, tier, consensus, level, level_name, weight, scheme``, heaviest first;
+    ``tier`` is ``consensus`` for a state that declared it would not recognize (``consensus``
+    true) and ``outside`` otherwise.
 
-    >>> black_knights(case, ledger.acts("taliban-2021"), "2024-02-01").head(3)  # doctest: +SKIP
+    >>> import pariah
+    >>> ledger = pariah.Ledger("sqlite://")
+    >>> knights = black_knights(ledger.case("taliban-2021"), ledger.acts("taliban-2021"), as_of="2025-12-31")
+    >>> "USA" in set(knights["state"]), "CHN" in set(knights["state"])
+    (False, True)
     """
     from pariah.panels import default_as_of
 
     day = to_date(as_of) or default_as_of(case)
-    panel = component_panel(case, acts, start=day, end=day, freq="day", known_on=to_date(known_on))
-    member = coalition_mask(case, acts, panel)[-1]
-    supply = supplying(panel)[-1] & membership(panel)[-1].astype(bool)
+    known_on = to_date(known_on)
+    panel = component_panel(case, acts, start=day, end=day, freq="day", known_on=known_on)
+    tiers = Tiers(case, acts, panel, known_on)
+    knights, consensus = tiers.knights[-1], tiers.member["consensus"][-1]
     scheme = scheme_name(weights)
     w = weight_vector(weights, panel.states, case.target)
     level = panel.field("level")[-1]
-    rows = [{"state": s, "name": reference.name(s), "level": int(level[j]), "level_name": Level(int(level[j])).label,
+    rows = [{"state": s, "name": reference.name(s), "tier": "consensus" if consensus[j] else "outside",
+             "consensus": bool(consensus[j]), "level": int(level[j]), "level_name": Level(int(level[j])).label,
              "weight": float(w[j]), "scheme": scheme}
-            for j, s in enumerate(panel.states) if supply[j] and not member[j]]
-    columns = ["state", "name", "level", "level_name", "weight", "scheme"]
+            for j, s in enumerate(panel.states) if knights[j]]
+    columns = ["state", "name", "tier", "consensus", "level", "level_name", "weight", "scheme"]
     return pd.DataFrame(rows, columns=columns).sort_values(["weight", "level", "state"], ascending=[False, False, True],
                                                            kind="stable").reset_index(drop=True)

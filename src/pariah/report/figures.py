@@ -69,11 +69,18 @@ def plot_index(index: pd.DataFrame, case, path: str | Path, acts: pd.DataFrame |
 
 
 def plot_cohesion(cohesion: pd.DataFrame, case, path: str | Path, defections: pd.DataFrame | None = None) -> Path:
-    """Coalition cohesion over time, with each defection marked."""
+    """Coalition cohesion over time (the core, and the consensus dashed), with each core defection marked."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(8, 4.5))
+    tiers = {tier: part for tier, part in cohesion.groupby("tier", sort=False)} if "tier" in cohesion else {"core": cohesion}
+    cohesion = tiers["core"]
     dates = pd.to_datetime(cohesion["date"])
-    ax.plot(dates, cohesion["cohesion"], color="#a50f15", lw=2, label="cohesion")
+    ax.plot(dates, cohesion["cohesion"], color="#a50f15", lw=2, label="cohesion of the core")
+    if "consensus" in tiers:
+        ax.plot(pd.to_datetime(tiers["consensus"]["date"]), tiers["consensus"]["cohesion"], color="#a50f15", lw=1.2,
+                ls="--", label="cohesion of the consensus")
+    if defections is not None and "tier" in defections:
+        defections = defections[defections["tier"] == "core"]
     ax2 = ax.twinx()
     ax2.step(dates, cohesion["black_knights"], where="post", color="#555", lw=1, label="black knights")
     ax2.set_ylabel("black knights (states)")
@@ -87,7 +94,7 @@ def plot_cohesion(cohesion: pd.DataFrame, case, path: str | Path, defections: pd
     ax.set_xlabel("date")
     ax.set_ylabel("weighted share of coalition members holding")
     ax.legend(loc="lower left", fontsize=8)
-    return _finish(fig, ax, path, f"{SOURCE} (case {case.id}); labels: coalition members at the date they defected.")
+    return _finish(fig, ax, path, f"{SOURCE} (case {case.id}); labels: core members at the date they defected.")
 
 
 def plot_compare(frame: pd.DataFrame, path: str | Path, align: str = "start") -> Path:

@@ -121,7 +121,7 @@ class Report:
                 maps=[dict(m, svg=Markup(m["svg"])) for m in self.maps()],
                 index_svg=Markup(self._chart("index", index)), cohesion_svg=Markup(self._chart("cohesion", cohesion, defections)),
                 now=records.records(index.tail(1))[0], first=records.records(index.head(1))[0],
-                cohesion_now=records.records(cohesion.tail(1))[0], defections=defections, knights=self.knights(),
+                cohesion_now={row["tier"]: row for row in records.records(cohesion[cohesion["date"] == cohesion["date"].max()])}, defections=defections, knights=self.knights(),
                 acts=records.act_records(self.acts), forecast=self.forecast,
             )
         page = pages.render("report.html", **context)
@@ -159,7 +159,7 @@ class Report:
                 figures.plot_index(frame, self.case, path, self.acts)
             else:
                 figures.plot_cohesion(frame, self.case, path, pd.DataFrame(defections or [],
-                                                                           columns=["state", "date"]))
+                                                                           columns=["state", "tier", "date"]))
             text = path.read_text(encoding="utf-8")
         return text[text.index("<svg"):]
 

@@ -234,7 +234,7 @@ def _pages(app: FastAPI) -> None:
             start = views.case(case).start
             first = views.index(case, start, start, "day")[-1]
             now = views.index(case, today, today, "day")[-1]
-            cohesion = views.cohesion(case, today, today, "day")[-1]
+            cohesion = {row["tier"]: row for row in views.cohesion(case, today, today, "day")}
             shown = [row for row in status if row["level"] >= 2 or row["hostile"]]
             counts = {name: 0 for name in LEVEL_NAMES}
             for row in status:

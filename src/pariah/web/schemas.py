@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -76,6 +76,7 @@ class IndexRow(BaseModel):
 
 class CohesionRow(BaseModel):
     date: dt.date
+    tier: Literal["core", "consensus"]
     cohesion: float
     members: int
     holding: int
@@ -87,6 +88,7 @@ class CohesionRow(BaseModel):
 class Defection(BaseModel):
     state: str
     name: str
+    tier: Literal["core", "consensus"]
     date: dt.date
     act: str
     level: int
@@ -98,6 +100,8 @@ class Defection(BaseModel):
 class BlackKnight(BaseModel):
     state: str
     name: str
+    tier: Literal["consensus", "outside"]
+    consensus: bool
     level: int
     level_name: str
     weight: float

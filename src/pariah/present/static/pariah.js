@@ -169,7 +169,8 @@
 
   function initCohesion(el) {
     Promise.all([getJSON(el.getAttribute('data-cohesion-src')), getJSON(el.getAttribute('data-defections-src'))]).then(function (res) {
-      var rows = res[0], defections = res[1];
+      function tier(list, name) { return list.filter(function (r) { return !r.tier || r.tier === name; }); }
+      var rows = tier(res[0], 'core'), consensus = tier(res[0], 'consensus'), defections = tier(res[1], 'core');
       el.textContent = '';
       var x = pluck(rows, 'date');
       var cohesion = pluck(rows, 'cohesion');
@@ -179,12 +180,14 @@
         return value;
       }
       var traces = [
-        {x: x, y: cohesion, type: 'scatter', mode: 'lines', name: 'cohesion', line: {color: '#a50f15', width: 2.5},
-         hovertemplate: '%{y:.0%}<extra>cohesion</extra>'},
+        {x: x, y: cohesion, type: 'scatter', mode: 'lines', name: 'core coalition', line: {color: '#a50f15', width: 2.5},
+         hovertemplate: '%{y:.0%}<extra>core</extra>'},
+        {x: pluck(consensus, 'date'), y: pluck(consensus, 'cohesion'), type: 'scatter', mode: 'lines', name: 'consensus',
+         line: {color: '#a50f15', width: 1.5, dash: 'dash'}, hovertemplate: '%{y:.0%}<extra>consensus</extra>'},
         {x: x, y: pluck(rows, 'black_knights'), type: 'scatter', mode: 'lines', name: 'black knights (right axis)',
          yaxis: 'y2', line: {color: '#555', width: 1.5, shape: 'hv'}, hovertemplate: '%{y}<extra>black knights</extra>'},
         {x: pluck(defections, 'date'), y: defections.map(function (d) { return at(d.date); }), type: 'scatter',
-         mode: 'markers', name: 'defection', marker: {color: '#a50f15', size: 9, symbol: 'x'},
+         mode: 'markers', name: 'defection from the core', marker: {color: '#a50f15', size: 9, symbol: 'x'},
          text: defections.map(function (d) { return plotText(d.name + ': ' + d.act + ' (' + d.level_name + ')'); }),
          hovertemplate: '%{text}<extra>defection</extra>'}
       ];
