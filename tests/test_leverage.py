@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from conftest import CASE_YAML, act_row, write_csv
 from pariah import case as case_module
 from pariah import leverage
-from pariah.leverage.model import Candidate, leverage_after
+from pariah.exceptions import NotEnoughData
+from pariah.leverage.model import Candidate, best_moves, leverage_after
 from pariah.ledger import Ledger
 
 D = dt.date
@@ -111,6 +112,29 @@ def test_restore_is_minimal_by_brute_force(tmp_path):
             moves = [c for c in candidates if c.state in row.states.split()]
             assert leverage_after(now["withheld"], now["supplied"], 1.0, moves) >= target - 1e-12
             assert row.leverage == pytest.approx(leverage_after(now["withheld"], now["supplied"], 1.0, moves))
+
+
+def test_restore_out_of_reach_names_the_best_set_by_brute_force(tmp_path):
+    case, acts = make(tmp_path, [act_row(actor="DEU", act="accept_envoy", date="2025-01-01"),
+                                 act_row(actor="FRA", act="open_mission", date="2025-02-01"),
+                                 act_row(actor="CHN", act="appoint_ambassador", date="2023-09-13"),
+                                 act_row(actor="PAK", act="open_mission", date="2022-01-01"),
+                                 act_row(actor="IRN", act="accept_envoy", date="2022-01-01")])
+    day = D(2025, 6, 1)
+    now = leverage.decompose(case, acts, start=day, end=day, freq="day", values=SMALL).iloc[0]
+    total = sum(SMALL.values())
+    candidates = [Candidate("DEU", "reverse defection", 1 / total), Candidate("FRA", "reverse defection", 1 / total),
+                  Candidate("CHN", "win back black knight", 2 / total), Candidate("PAK", "win back black knight", 1.5 / total),
+                  Candidate("IRN", "win back black knight", 0.5 / total)]
+    for size in (1, 2, 3):
+        best = max(leverage_after(now["withheld"], now["supplied"], 1.0, combo)
+                   for k in range(size + 1) for combo in itertools.combinations(candidates, k))
+        found = best_moves(candidates, now["withheld"], now["supplied"], 1.0, size)
+        assert len(found) <= size
+        assert leverage_after(now["withheld"], now["supplied"], 1.0, found) == pytest.approx(best)
+        if best < 0.999:
+            with pytest.raises(NotEnoughData, match=f"the most reachable is {best:.3f}"):
+                leverage.restore(case, acts, target=0.999, as_of=day, values=SMALL, max_size=size)
 
 
 @st.composite

@@ -28,7 +28,6 @@ def leverage(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."
              plot: Optional[Path] = PlotOption, fmt: Fmt = FormatOption) -> None:
     """What the coalition withholds, what black knights supply, and the leverage left."""
     from pariah import leverage as lv
-    from pariah.exceptions import NotEnoughData
     from pariah.report import figures
 
     plot = plot_path(plot)
@@ -52,9 +51,6 @@ def leverage(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."
     if restore_to is not None:
         cred = float(frame["credibility"].iloc[-1])
         rows = lv.restore(c, acts, target=restore_to, as_of=parse_date(as_of, "--as-of"), values=custom, credibility=cred)
-        if rows.empty:
-            raise NotEnoughData(f"no set of up to 6 moves restores leverage {restore_to}: "
-                                "the most the coalition can win back falls short")
         emit(rows.round(4), fmt, f"{case}: smallest sets of moves to restore leverage {restore_to}")
     elif concession_cost is not None:
         emit(lv.concession(frame, cost=concession_cost).round(4), fmt, f"{case}: probability of concession")

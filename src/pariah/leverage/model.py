@@ -150,7 +150,8 @@ def restore(case: Case, acts: pd.DataFrame, *, target: float, as_of: DateLike = 
     A move reverses a defection (a coalition member returns to holding: W += v) or wins back a
     black knight (it joins the coalition and holds: W += v, S -= v). Among sets of the smallest
     size that reach the target, the ``limit`` with the highest resulting leverage are listed.
-    Rows: ``rank, size, states, moves, value, leverage`` (leverage after the moves).
+    Rows: ``rank, size, states, moves, value, leverage`` (leverage after the moves). When no set of up
+    to ``max_size`` moves reaches it, ``NotEnoughData`` names the highest leverage reachable and how.
     """
     day = to_date(as_of) or default_as_of(case)
     panel = component_panel(case, acts, start=day, end=day, freq="day")
@@ -168,6 +169,11 @@ def restore(case: Case, acts: pd.DataFrame, *, target: float, as_of: DateLike = 
     if now >= target:
         return pd.DataFrame([{"rank": 1, "size": 0, "states": "", "moves": "", "value": 0.0, "leverage": now}], columns=columns)
     found = _smallest_sets(candidates, W, S, credibility, target, limit, max_size)
+    if not found:
+        best = best_moves(candidates, W, S, credibility, max_size)
+        named = "; ".join(f"{c.state}: {c.kind}" for c in best) or "no move is open"
+        raise NotEnoughData(f"no set of up to {max_size} moves restores leverage {target} on {day}: the most "
+                            f"reachable is {leverage_after(W, S, credibility, best):.3f} (now {now:.3f}), by {named}")
     rows = [{"rank": i + 1, "size": len(combo), "states": " ".join(c.state for c in combo),
              "moves": "; ".join(f"{c.state}: {c.kind}" for c in combo), "value": sum(c.value for c in combo),
              "leverage": lev} for i, (lev, combo) in enumerate(found)]
@@ -197,6 +203,23 @@ def _smallest_sets(candidates, W, S, credibility, target, limit, max_size):
         found.sort(key=lambda x: (-x[0], [c.state for c in x[1]]))
         return found[:limit]
     return []
+
+
+def best_moves(candidates, W: float, S: float, credibility: float, size: int) -> tuple[Candidate, ...]:
+    """The set of at most ``size`` moves with the highest leverage after them (exact).
+
+    For a given number m of black knights won back, leverage grows with the values of the chosen
+    knights and of all chosen moves, so the best set holds the m most valuable knights and the most
+    valuable of the rest; the best m is found by trying each."""
+    knights = sorted((c for c in candidates if c.kind == "win back black knight"), key=lambda c: -c.value)
+    others = sorted((c for c in candidates if c.kind != "win back black knight"), key=lambda c: -c.value)
+    size = min(size, len(candidates))
+    best: tuple[Candidate, ...] = ()
+    for m in range(0, min(size, len(knights)) + 1):
+        chosen = tuple(knights[:m]) + tuple(sorted(others + knights[m:], key=lambda c: -c.value)[: size - m])
+        if leverage_after(W, S, credibility, chosen) > leverage_after(W, S, credibility, best):
+            best = chosen
+    return best
 
 
 def _best_of_size(ranked, size, W, S, credibility):
