@@ -10,8 +10,11 @@ def test_index_json_rows_and_plot(db, tmp_path):
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert [r["date"] for r in rows] == ["2024-01-01", "2024-02-01", "2024-03-01"]
-    assert set(rows[0]) == {"date", "index", "low", "high", "scheme"}
-    assert all(0 <= r["low"] <= r["index"] <= r["high"] <= 1 for r in rows)
+    assert set(rows[0]) == {"date", "index", "low", "high", "all_low", "all_high", "change_start", "change_12m", "scheme"}
+    assert all(0 <= r["all_low"] <= r["low"] <= r["index"] <= r["high"] <= r["all_high"] <= 1 for r in rows)
+    assert rows[0]["scheme"] == "relations"   # the default weighting of the headline index
+    for r in rows:   # the movement is always there, against the case's first day and 12 months back
+        assert r["change_start"] < 0 and r["change_12m"] is not None
     assert plot.read_bytes()[:4] == b"\x89PNG"
 
 
@@ -19,6 +22,13 @@ def test_index_weights_and_errors(db, tmp_path):
     power = json.loads(invoke("index", "taliban-2021", "--from", "2024-02-01", "--to", "2024-02-01", "--weights", "power",
                               "-f", "json").stdout)
     assert power[0]["scheme"] == "power"
+    equal = json.loads(invoke("index", "taliban-2021", "--from", "2024-02-01", "--to", "2024-02-01", "--weights", "equal",
+                              "-f", "json").stdout)
+    # the chosen scheme's band follows --weights; the band over every scheme does not
+    assert (power[0]["low"], power[0]["high"]) != (equal[0]["low"], equal[0]["high"])
+    assert (power[0]["all_low"], power[0]["all_high"]) == (equal[0]["all_low"], equal[0]["all_high"])
+    reversed_ = invoke("index", "taliban-2021", "--from", "2024-02-01", "--to", "2023-02-01")
+    assert reversed_.exit_code == 1 and "starts on 2024-02-01, after it ends on 2023-02-01" in reversed_.output
     bad = invoke("index", "taliban-2021", "--weights", "size")
     assert bad.exit_code == 1 and "unknown weighting scheme 'size'" in bad.output
     wrong = invoke("index", "taliban-2021", "--plot", tmp_path / "x.pdf")
@@ -48,8 +58,17 @@ def test_compare(db, tmp_path):
     result = invoke("compare", "taliban-2021", "taliban-1996", "--freq", "quarter", "-f", "csv", "--plot", tmp_path / "c.png")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "case,date,index,low,high,scheme,month"
-    assert lines[1].split(",")[-1] == "0"
+    assert lines[0] == "case,kind,date,month,value,index,low,high,change_start,measure,scheme"
+    first = dict(zip(lines[0].split(","), lines[1].split(",")))
+    assert first["month"] == "0" and float(first["value"]) == 0.0 and first["measure"] == "change"
+    table = invoke("compare", "taliban-2021", "russia-2022", "--freq", "quarter")
+    assert table.exit_code == 0, table.output
+    header = next(line for line in table.stdout.splitlines() if "month" in line)
+    assert header.index("taliban-2021") < header.index("russia-2022")   # one column per case, in the order given
+    assert "taliban-2021: recognition case" in table.stdout and "russia-2022: starts from full relations" in table.stdout
+    realised = json.loads(invoke("compare", "taliban-2021", "russia-2022", "--measure", "realised", "-f", "json").stdout)
+    last = {r["case"]: r for r in realised}
+    assert 0 < last["taliban-2021"]["value"] < 1 and 0 < last["russia-2022"]["value"] < 1
 
 
 def test_index_profile(db):

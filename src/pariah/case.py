@@ -84,6 +84,18 @@ class Case:
             designated=hostile,
         )
 
+    @property
+    def starts_with_relations(self) -> bool:
+        """Whether every state starts with relations (an ``initial: all`` block): a case of lost
+        relations such as Russia 2022, against a recognition case that starts from none."""
+        spec = self.initial.get("all") or {}
+        return bool(spec.get("recognition") or spec.get("mission", "none") != "none" or spec.get("hosted", "none") != "none")
+
+    @property
+    def kind(self) -> str:
+        """``relations`` for a case that starts from full relations, ``recognition`` otherwise."""
+        return "relations" if self.starts_with_relations else "recognition"
+
     def initial_states(self) -> list[str]:
         return sorted((self.initial.get("states") or {}).keys())
 

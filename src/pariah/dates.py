@@ -65,6 +65,15 @@ class Align(str, Enum):
     calendar = "calendar"
 
 
+class CompareMeasure(str, Enum):
+    """What a comparison puts on its axis: the change since each case's start, the share of the
+    possible movement realised, or the isolation index itself."""
+
+    change = "change"
+    realised = "realised"
+    index_ = "index"  # "index" itself would shadow str.index
+
+
 class Freq(str, Enum):
     """How often a series has a value: every day, or the first day of every month or quarter."""
 
@@ -80,6 +89,8 @@ def date_grid(start: dt.date, end: dt.date, freq: str = "day") -> "np.ndarray":
     codes = {"day": "D", "month": "MS", "quarter": "QS"}
     if freq not in codes:
         raise InvalidArgument(f"unknown frequency {freq!r}: expected day, month or quarter")
+    if start > end:
+        raise InvalidArgument(f"the period starts on {start}, after it ends on {end}: give the earlier date first")
     dates = pd.date_range(start, end, freq=codes[freq])
     if freq != "day" and (len(dates) == 0 or dates[0].date() != start):
         dates = dates.insert(0, pd.Timestamp(start))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable
 
 import numpy as np
 
@@ -138,20 +138,23 @@ class Panel:
 
 
 def component_panel(case: Case, acts: pd.DataFrame, *, start: DateLike = None, end: DateLike = None,
-                    freq: str = "day", known_on: DateLike = None) -> Panel:
-    """Levels and components of every state on every date of a period.
+                    freq: str = "day", known_on: DateLike = None, dates: Iterable[dt.date] | None = None) -> Panel:
+    """Levels and components of every state on every date of a period (or on the given ``dates``).
 
     The work is per state, not per date: each dyad's change points are found
     once and every date is looked up among them with ``numpy.searchsorted``.
     """
     import pandas as pd
 
-    start = to_date(start) or case.start
-    end = to_date(end) or default_as_of(case)
-    grid = date_grid(start, end, freq)
-    chosen = _select(acts, end, to_date(known_on))
+    if dates is not None:
+        wanted = sorted(set(dates))
+        grid, last = np.array(wanted, dtype="datetime64[D]"), wanted[-1]
+    else:
+        last = to_date(end) or default_as_of(case)
+        grid = date_grid(to_date(start) or case.start, last, freq)
+    chosen = _select(acts, last, to_date(known_on))
     steps = frame_steps(chosen)
-    states = universe(case, acts, end)
+    states = universe(case, acts, last)
     values = np.empty((len(grid), len(states), len(PANEL_FIELDS)), dtype=np.int8)
     initial = np.empty((len(states), len(PANEL_FIELDS)), dtype=np.int8)
     constant: dict[Components, np.ndarray] = {}

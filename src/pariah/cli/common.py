@@ -47,7 +47,8 @@ FormatOption = typer.Option(Fmt.table, "--format", "-f", help="Output: table, cs
 FromOption = typer.Option(None, "--from", help="First date (default: the case start).")
 ToOption = typer.Option(None, "--to", help="Last date (default: today or the case end).")
 FreqOption = typer.Option(Freq.month, "--freq", help="One value per day, month or quarter.")
-WeightsOption = typer.Option("equal", "--weights", help="Weighting scheme: equal, population, region, power or custom.")
+WeightsOption = typer.Option("equal", "--weights", help="Weighting scheme: equal, population, region, power, relations or custom.")
+IndexWeightsOption = typer.Option("relations", "--weights", help="Weighting scheme: relations (the default: value of relations), equal, population, region, power or custom.")
 WeightsFileOption = typer.Option(None, "--weights-file", help="CSV of ISO3,weight for --weights custom.")
 PlotOption = typer.Option(None, "--plot", help="Also write a figure (.png or .svg).")
 KnownOnOption = typer.Option(None, "--known-on", help="Knowledge time: only acts public by this date.")
@@ -96,10 +97,12 @@ def weights(scheme: str, weights_file: Optional[Path]) -> Any:
 
 
 def emit(rows: "pd.DataFrame", fmt: Fmt, title: str = "", single: bool = False,
-         table_columns: list[str] | None = None) -> None:
+         table_columns: list[str] | None = None, empty: str = "") -> None:
     """Print rows as a Rich table, CSV or JSON (a list of flat objects, or one object).
 
-    ``table_columns`` narrows what the table shows; CSV and JSON carry every column.
+    ``table_columns`` narrows what the table shows; CSV and JSON carry every column. With no rows,
+    the table is replaced by ``empty`` (why there is nothing to show) on stderr; CSV and JSON stay
+    machine-readable (a header, ``[]``).
     """
     import pandas as pd
     from rich.table import Table
@@ -112,6 +115,8 @@ def emit(rows: "pd.DataFrame", fmt: Fmt, title: str = "", single: bool = False,
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     elif fmt == Fmt.csv:
         sys.stdout.write(pd.DataFrame(records, columns=rows.columns).to_csv(index=False, lineterminator="\n"))
+    elif not records:
+        say(f"{title + ': ' if title else ''}{empty or 'nothing to show'}")
     else:
         columns = table_columns or list(rows.columns)
         table = Table(title=title or None, show_lines=False)

@@ -7,11 +7,15 @@ from typing import Any, List, Optional
 
 import typer
 
-from pariah.cli.common import (Fmt, FormatOption, FreqOption, FromOption, KnownOnOption, PlotOption, ToOption,
-                               WeightsFileOption, WeightsOption, app, emit, guarded, open_ledger, parse_date,
+from pariah.cli.common import (Fmt, FormatOption, FreqOption, FromOption, IndexWeightsOption, KnownOnOption, PlotOption,
+                               ToOption, WeightsFileOption, WeightsOption, app, emit, guarded, open_ledger, parse_date,
                                plot_path, say, weights)
-from pariah.dates import Align, Freq
+from pariah.dates import Align, CompareMeasure, Freq
 
+EMPTY_PERIOD = "no dates in the period: --to is before --from, or the period lies outside the case"
+COMPARE_TITLES = {"change": "change of the isolation index since each case's start",
+                  "realised": "share of the possible movement realised since each case's start",
+                  "index": "isolation index"}
 STATUS_TABLE = ["state", "name", "level", "level_name", "since", "hostile", "last_act", "last_date"]
 
 
@@ -43,11 +47,12 @@ def status(ctx: typer.Context, case: str = typer.Argument(..., help="Case id, e.
 @guarded
 def index_(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."),
            start: Optional[str] = FromOption, end: Optional[str] = ToOption, freq: Freq = FreqOption,
-           weights_: str = WeightsOption, weights_file: Optional[Path] = WeightsFileOption,
+           weights_: str = IndexWeightsOption, weights_file: Optional[Path] = WeightsFileOption,
            known_on: Optional[str] = typer.Option(None, "--known-on", help="Only acts public by this date."),
            profile: bool = typer.Option(False, "--profile", help="Show the ladder profile (states at or above each level) instead."),
            plot: Optional[Path] = PlotOption, fmt: Fmt = FormatOption) -> None:
-    """The isolation index per period (1 = no relations above 'none'), with its sensitivity band."""
+    """The isolation index per period (1 = no relations above 'none'), its two sensitivity bands and its change
+    since the start and over 12 months."""
     from pariah import measure
 
     plot = plot_path(plot)
@@ -60,7 +65,8 @@ def index_(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."),
         emit(rows.round({"share": 4, "weighted_share": 4}), fmt, f"{case}: ladder profile")
         return
     rows = measure.isolation_index(c, acts, **options)
-    emit(rows.round({"index": 4, "low": 4, "high": 4}), fmt, f"{case}: isolation index")
+    emit(rows.round(measure.INDEX_ROUNDING), fmt, f"{case}: isolation index ({rows['scheme'].iat[0] if len(rows) else weights_} weights)",
+         empty=EMPTY_PERIOD)
     if plot:
         from pariah.report import figures
 
@@ -105,16 +111,26 @@ def cohesion(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."
 @guarded
 def compare(ctx: typer.Context, cases: List[str] = typer.Argument(..., help="Two or more case ids."),
             align: Align = typer.Option(Align.start, "--align", help="start: months since each start; calendar: dates."),
-            freq: Freq = FreqOption, weights_: str = WeightsOption,
+            measure_: CompareMeasure = typer.Option(CompareMeasure.change, "--measure",
+                                                    help="change: the index's change since each start; realised: share of the possible movement; index: the index."),
+            freq: Freq = FreqOption, weights_: str = IndexWeightsOption,
             plot: Optional[Path] = PlotOption, fmt: Fmt = FormatOption) -> None:
-    """The isolation indices of several cases on one axis."""
+    """Several cases, each measured against its own start, on one axis (one column per case in the table)."""
     from pariah import measure
 
     plot = plot_path(plot)
     ledger = open_ledger(ctx)
-    rows = measure.compare([(ledger.case(c), ledger.acts(c)) for c in cases], freq=freq.value, align=align.value,
-                           weights=weights_)
-    emit(rows.round({"index": 4, "low": 4, "high": 4}), fmt, "isolation index compared")
+    chosen = [ledger.case(c) for c in cases]
+    rows = measure.compare([(c, ledger.acts(c.id)) for c in chosen], freq=freq.value, align=align.value,
+                           weights=weights_, measure=measure_.value)
+    rounded = rows.round({**measure.INDEX_ROUNDING, "value": 4})
+    if fmt == Fmt.table:
+        kinds = "; ".join(f"{c.id}: {'starts from full relations' if c.starts_with_relations else 'recognition case'}"
+                          for c in chosen)
+        wide = measure.compare_columns(rounded, align=align.value)
+        emit(wide, fmt, f"{COMPARE_TITLES[measure_.value]} ({kinds})", empty=EMPTY_PERIOD)
+    else:
+        emit(rounded, fmt)
     if plot:
         from pariah.report import figures
 

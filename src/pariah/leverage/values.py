@@ -24,10 +24,8 @@ read_values = read_weights
 
 
 def default_values(states: list[str], target: str) -> np.ndarray:
-    """Unnormalized default value of relations with each state."""
-    pop = reference.states()["population"].reindex(states).astype("Float64")
-    pop = pop.fillna(pop.median()).to_numpy(dtype=float)
-    return weight_vector("region", states, target) * weight_vector("power", states, target) * (1 + np.log10(1 + pop / 1e6))
+    """Unnormalized default value of relations with each state: the ``relations`` weighting scheme."""
+    return weight_vector("relations", states, target)
 
 
 def value_vector(states: list[str], target: str, custom: dict[str, float] | None = None) -> np.ndarray:

@@ -14,10 +14,10 @@ from pariah import reference
 from pariah.case import Case
 from pariah.dates import DateLike
 from pariah.exceptions import InvalidArgument
-from pariah.dates import Align, to_date
+from pariah.dates import Align, CompareMeasure, add_months, to_date
 from pariah.ladder import LEVEL_NAMES
 from pariah.panels import Panel, component_panel
-from pariah.measure.weights import SCHEMES, Weights, scheme_name, weight_vector
+from pariah.measure.weights import DEFAULT_SCHEME, SCHEMES, Weights, scheme_name, weight_vector
 
 #: Default normalization score of each ladder level (hostile, none, engaged, missions, ambassadors, recognized).
 LEVEL_SCORES = (0.0, 0.0, 0.25, 0.5, 0.75, 1.0)
@@ -86,44 +86,71 @@ def _weighted_index(score: np.ndarray, w: np.ndarray, mask: np.ndarray) -> np.nd
 
 
 def isolation_index(case: Case, acts: pd.DataFrame, *, start: DateLike = None, end: DateLike = None,
-                    freq: str = "month", weights: Weights = "equal", scoring: Scoring = DEFAULT,
+                    freq: str = "month", weights: Weights = DEFAULT_SCHEME, scoring: Scoring = DEFAULT,
                     known_on: DateLike = None, panel: Panel | None = None) -> pd.DataFrame:
-    """The isolation index per period with its sensitivity band.
+    """The isolation index per period, its two sensitivity bands and its movement.
 
     Index = 1 - (weighted mean over states of the normalization score):
     1 when no state has any relation above ``none``, 0 when every state
     recognizes (or, for a case that starts from full relations, keeps them
-    all). ``low``/``high`` are the min/max over the built-in schemes, the
-    chosen one, and the score mappings of ``MAPPINGS``.
+    all). Columns: ``date, index, low, high, all_low, all_high, change_start,
+    change_12m, scheme``: ``low``/``high`` span the chosen weighting under the
+    score mappings of ``MAPPINGS``; ``all_low``/``all_high`` span every
+    built-in scheme (and the chosen one) under every mapping;
+    ``change_start`` is the index minus its value on the case's first day and
+    ``change_12m`` minus its value 12 months earlier (empty before the case
+    is a year old), both under the same weighting and scoring.
 
-    >>> isolation_index(case, ledger.acts("taliban-2021"), "2024-01-01", "2024-03-01").round(3)  # doctest: +SKIP
-            date  index    low   high scheme
-    0 2024-01-01  0.955  0.917  0.979  equal
+    >>> import pariah
+    >>> ledger = pariah.Ledger("sqlite://")
+    >>> row = isolation_index(ledger.case("taliban-2021"), ledger.acts("taliban-2021"),
+    ...                       start="2024-01-01", end="2024-01-01").iloc[0]
+    >>> bool(row["all_low"] <= row["low"] <= row["index"] <= row["high"] <= row["all_high"])
+    True
+    >>> bool(row["change_start"] < 0)
+    True
     """
-    panel = panel or component_panel(case, acts, start=to_date(start), end=to_date(end), freq=freq,
-                                     known_on=to_date(known_on))
-    mask = membership(panel)
+    known_on = to_date(known_on)
+    panel = panel or component_panel(case, acts, start=to_date(start), end=to_date(end), freq=freq, known_on=known_on)
     scheme = scheme_name(weights)
-    main = _weighted_index(scores(panel, scoring), weight_vector(weights, panel.states, case.target), mask)
-    variants = [main]
-    schemes: list[Weights] = [*SCHEMES, *([weights] if scheme == "custom" else [])]
-    matrices = {name: scores(panel, m) for name, m in MAPPINGS.items()}
-    for s in schemes:
-        w = weight_vector(s, panel.states, case.target)
-        for matrix in matrices.values():
-            variants.append(_weighted_index(matrix, w, mask))
-    stack = np.vstack(variants)
+    chosen = weight_vector(weights, panel.states, case.target)
+    main = _weighted_index(scores(panel, scoring), chosen, membership(panel))
+    low, high, all_low, all_high = _bands(case, panel, weights, chosen, main)
+    first, earlier = _reference_values(case, acts, panel, weights, scoring, known_on)
     return pd.DataFrame({
-        "date": panel.dates.date,
-        "index": main,
-        "low": stack.min(axis=0),
-        "high": stack.max(axis=0),
-        "scheme": scheme,
+        "date": panel.dates.date, "index": main, "low": low, "high": high, "all_low": all_low, "all_high": all_high,
+        "change_start": main - first, "change_12m": main - earlier, "scheme": scheme,
     })
 
 
+def _bands(case: Case, panel: Panel, weights: Weights, chosen: np.ndarray, main: np.ndarray):
+    """The chosen weighting across score mappings, and every scheme across them."""
+    mask = membership(panel)
+    matrices = [scores(panel, m) for m in MAPPINGS.values()]
+    own = np.vstack([main, *(_weighted_index(m, chosen, mask) for m in matrices)])
+    every = [own]
+    for s in SCHEMES:
+        if s != weights:
+            w = weight_vector(s, panel.states, case.target)
+            every.append(np.vstack([_weighted_index(m, w, mask) for m in matrices]))
+    stack = np.vstack(every)
+    return own.min(axis=0), own.max(axis=0), stack.min(axis=0), stack.max(axis=0)
+
+
+def _reference_values(case: Case, acts: pd.DataFrame, panel: Panel, weights: Weights, scoring: Scoring,
+                      known_on: dt.date | None) -> tuple[float, np.ndarray]:
+    """The index on the case's first day, and 12 months before each date of ``panel`` (NaN before the start)."""
+    dates = [d.date() for d in panel.dates]
+    back = [add_months(d, -12) for d in dates]
+    wanted = sorted({case.start, *(b for b in back if b >= case.start)})
+    past = component_panel(case, acts, dates=wanted, known_on=known_on)
+    values = dict(zip(wanted, _weighted_index(scores(past, scoring), weight_vector(weights, past.states, case.target),
+                                               membership(past))))
+    return values[case.start], np.array([values.get(b, np.nan) if b >= case.start else np.nan for b in back])
+
+
 def ladder_profile(case: Case, acts: pd.DataFrame, *, start: DateLike = None, end: DateLike = None,
-                   freq: str = "month", weights: Weights = "equal", known_on: DateLike = None,
+                   freq: str = "month", weights: Weights = DEFAULT_SCHEME, known_on: DateLike = None,
                    panel: Panel | None = None) -> pd.DataFrame:
     """Count, share and weighted share of states at or above each level (engaged to recognized), per period.
 
@@ -150,23 +177,61 @@ def ladder_profile(case: Case, acts: pd.DataFrame, *, start: DateLike = None, en
     return pd.concat(rows, ignore_index=True).sort_values(["date", "level"], kind="stable").reset_index(drop=True)
 
 
+#: Rounding of the index's columns in every table and payload.
+INDEX_ROUNDING = {"index": 4, "low": 4, "high": 4, "all_low": 4, "all_high": 4, "change_start": 4, "change_12m": 4}
+
+MEASURES = tuple(m.value for m in CompareMeasure)
+
+
 def compare(cases_and_acts: list[tuple[Case, pd.DataFrame]], *, freq: str = "month", align: str = "start",
-            weights: Weights = "equal", end: DateLike = None) -> pd.DataFrame:
-    """Indices of several cases on one axis: months since each case's start (``align='start'``) or dates.
+            weights: Weights = DEFAULT_SCHEME, end: DateLike = None, measure: str = "change") -> pd.DataFrame:
+    """Several cases measured against their own start, on one axis: months since each case's start
+    (``align='start'``) or dates.
 
-    ``cases_and_acts`` is a list of (case, acts) pairs. Rows: ``case, date,
-    month, index, low, high`` (``month`` counts from 0 at the start).
+    Cases start from opposite ends: a recognition case (the Taliban) from an index near 1, a case of
+    lost relations (Russia 2022) from near 0. ``value`` is, by ``measure``: ``change``, the index
+    minus its value at the start; ``realised``, the share of the possible movement realised
+    (towards 0 for a recognition case, towards 1 for a relations case; negative when it moved
+    back); ``index``, the index itself. Rows: ``case, kind, date, month, value, index, low, high,
+    change_start, measure, scheme`` (``kind``: ``recognition`` or ``relations``; ``month`` counts from 0).
 
-    >>> compare([(t2021, a2021), (t1996, a1996)])  # doctest: +SKIP
+    >>> import pariah
+    >>> ledger = pariah.Ledger("sqlite://")
+    >>> rows = compare([(ledger.case(c), ledger.acts(c)) for c in ("taliban-2021", "russia-2022")], freq="quarter")
+    >>> sorted(set(zip(rows["case"], rows["kind"])))
+    [('russia-2022', 'relations'), ('taliban-2021', 'recognition')]
+    >>> bool((rows[rows["month"] == 0]["value"] == 0).all())
+    True
     """
     if align not in ("start", "calendar"):
         raise InvalidArgument(f"unknown alignment {align!r}: expected start or calendar")
+    if measure not in MEASURES:
+        raise InvalidArgument(f"unknown measure {measure!r}: expected {', '.join(MEASURES)}")
     frames = []
-    for case, acts in cases_and_acts:
+    for order, (case, acts) in enumerate(cases_and_acts):
         frame = isolation_index(case, acts, end=end, freq=freq, weights=weights)
         dates = pd.to_datetime(frame["date"])
-        frame.insert(0, "case", case.id)
-        frame["month"] = (dates.dt.year - case.start.year) * 12 + (dates.dt.month - case.start.month)
-        frames.append(frame)
+        first = frame["index"] - frame["change_start"]
+        if case.starts_with_relations:
+            possible, moved = 1 - first, frame["change_start"]
+        else:
+            possible, moved = first, -frame["change_start"]
+        realised = np.divide(moved, possible, out=np.zeros(len(frame)), where=possible.to_numpy() > 1e-9)
+        value = {"change": frame["change_start"], "realised": realised, "index": frame["index"]}[measure]
+        frames.append(pd.DataFrame({
+            "case": case.id, "kind": case.kind, "date": frame["date"],
+            "month": (dates.dt.year - case.start.year) * 12 + (dates.dt.month - case.start.month),
+            "value": value, "index": frame["index"], "low": frame["low"], "high": frame["high"],
+            "change_start": frame["change_start"], "measure": measure, "scheme": frame["scheme"], "order": order,
+        }))
     out = pd.concat(frames, ignore_index=True)
-    return out.sort_values(["month" if align == "start" else "date", "case"], kind="stable").reset_index(drop=True)
+    out = out.sort_values(["month" if align == "start" else "date", "order"], kind="stable")
+    return out.drop(columns="order").reset_index(drop=True)
+
+
+def compare_columns(frame: pd.DataFrame, *, align: str = "start") -> pd.DataFrame:
+    """A ``compare`` frame with one column per case (its ``value``), one row per month or date."""
+    key = "month" if align == "start" else "date"
+    wide = frame.pivot_table(index=key, columns="case", values="value", sort=False)
+    order = list(dict.fromkeys(frame["case"]))
+    return wide.reindex(columns=order).sort_index().reset_index().rename_axis(columns=None)

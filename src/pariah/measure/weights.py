@@ -6,6 +6,7 @@
 | ``population`` | its population (reference data; a state without a figure gets the median) |
 | ``region`` | 4 if it borders the target, 2 if in the target's UN subregion, 1.5 if in its region, else 1 |
 | ``power`` | 5 for the P5, 3 for other G20 members, else 1 |
+| ``relations`` | region x power x (1 + log10(1 + population in millions)): the value of relations with it (the default of the index) |
 | custom | a mapping ISO3 -> weight (e.g. ``read_weights(FILE.csv)``); states it does not name weigh 0 |
 
 Every function that weighs states takes one ``weights`` argument: a scheme's name, or a mapping.
@@ -29,9 +30,13 @@ class Scheme(str, Enum):
     population = "population"
     region = "region"
     power = "power"
+    relations = "relations"
 
 
 SCHEMES = tuple(s.value for s in Scheme)
+#: The weighting of the headline index, the ladder profile and comparisons (docs/METHODS.md says why);
+#: cohesion and black knights count members one each unless told otherwise.
+DEFAULT_SCHEME = "relations"
 
 #: A weighting: the name of a built-in scheme, or a mapping ISO3 -> weight (the custom scheme).
 Weights = Union[str, Mapping[str, float]]
@@ -78,6 +83,11 @@ def weight_vector(weights: Weights, states: list[str], target: str) -> np.ndarra
         p5, g20 = set(reference.bloc_members("P5")), set(reference.bloc_members("G20"))
         return np.array([POWER_WEIGHTS["P5"] if s in p5 else POWER_WEIGHTS["G20"] if s in g20 else POWER_WEIGHTS["other"]
                          for s in states])
+    if scheme == "relations":
+        pop = table["population"].reindex(states).astype("Float64")
+        pop = pop.fillna(pop.median()).to_numpy(dtype=float)
+        return (weight_vector("region", states, target) * weight_vector("power", states, target)
+                * (1 + np.log10(1 + pop / 1e6)))
     if scheme == "custom":
         raise InvalidWeights("the custom scheme needs a table of weights: pass weights as a mapping ISO3 -> weight "
                              "(read_weights(FILE.csv); '--weights-file FILE.csv')")

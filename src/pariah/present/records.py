@@ -24,6 +24,7 @@ import pandas as pd
 
 from pariah.exceptions import InvalidArgument, NotEnoughData
 from pariah import ladder, measure, reference
+from pariah.measure.weights import DEFAULT_SCHEME
 from pariah.panels import component_panel, default_as_of, frame_steps, status_frame
 from pariah.ladder import LEVEL_NAMES, Level
 from pariah.present import maps
@@ -127,14 +128,14 @@ def clip(case, start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.
     return max(start or first, first), min(end or last, last)
 
 
-def index_records(case, acts, start=None, end=None, freq="month", scheme="equal", known_on=None) -> list[dict[str, Any]]:
+def index_records(case, acts, start=None, end=None, freq="month", scheme=DEFAULT_SCHEME, known_on=None) -> list[dict[str, Any]]:
     """The isolation index per period with its sensitivity band (``measure.isolation_index``), within the
     case period; no rows when ``end`` is before ``start``."""
     start, end = clip(case, start, end)
     if end < start:
         return []
     frame = measure.isolation_index(case, acts, start=start, end=end, freq=freq, weights=scheme, known_on=known_on)
-    return records(frame.round({"index": 4, "low": 4, "high": 4}))
+    return records(frame.round(measure.INDEX_ROUNDING))
 
 
 def cohesion_records(case, acts, start=None, end=None, freq="month", scheme="equal", known_on=None) -> list[dict[str, Any]]:
@@ -303,7 +304,7 @@ class Views:
         """Every state's dyad on ``as_of`` (default: today or the case end)."""
         return self._memo("status", case_id, status_records, as_of or self.today(case_id), known_on)
 
-    def index(self, case_id: str, start=None, end=None, freq="month", scheme="equal", known_on=None):
+    def index(self, case_id: str, start=None, end=None, freq="month", scheme=DEFAULT_SCHEME, known_on=None):
         return self._memo("index", case_id, index_records, start, end, freq, scheme, known_on)
 
     def cohesion(self, case_id: str, start=None, end=None, freq="month", scheme="equal", known_on=None):
@@ -315,14 +316,15 @@ class Views:
     def black_knights(self, case_id: str, as_of=None, scheme="equal", known_on=None):
         return self._memo("knights", case_id, knight_records, as_of, scheme, known_on)
 
-    def compare(self, case_ids: list[str], align: str = "start", scheme: str = "equal") -> list[dict[str, Any]]:
-        """Several cases' indices on one axis (``measure.compare``)."""
+    def compare(self, case_ids: list[str], align: str = "start", scheme: str = DEFAULT_SCHEME,
+                measure_: str = "change") -> list[dict[str, Any]]:
+        """Several cases against their own start on one axis (``measure.compare``)."""
         def compute():
             frame = measure.compare([(self.case(c), self.acts(c)) for c in case_ids], freq="month", align=align,
-                                    weights=scheme)
-            return records(frame.round({"index": 4, "low": 4, "high": 4}))
+                                    weights=scheme, measure=measure_)
+            return records(frame.round({**measure.INDEX_ROUNDING, "value": 4}))
 
-        return self.cache.get(("compare", tuple(case_ids), align, scheme), compute)
+        return self.cache.get(("compare", tuple(case_ids), align, scheme, measure_), compute)
 
     def map_payload(self, case_id: str) -> dict[str, Any]:
         """What the case page's map script needs: dates, states, names, levels, hostile flags, colours."""

@@ -97,20 +97,33 @@ def plot_cohesion(cohesion: pd.DataFrame, case, path: str | Path, defections: pd
     return _finish(fig, ax, path, f"{SOURCE} (case {case.id}); labels: core members at the date they defected.")
 
 
+#: The axis label of each ``measure.compare`` measure.
+COMPARE_LABELS = {"change": "change of the isolation index since the start",
+                  "realised": "share of the possible movement realised",
+                  "index": "isolation index"}
+
+
 def plot_compare(frame: pd.DataFrame, path: str | Path, align: str = "start") -> Path:
-    """Several cases' indices on one axis, each with its band."""
+    """Several cases, each against its own start, on one axis (the index with its band for ``index``)."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(8, 4.5))
+    measure = str(frame["measure"].iat[0]) if "measure" in frame and len(frame) else "index"
     for case_id, part in frame.groupby("case", sort=False):
         x = part["month"] if align == "start" else pd.to_datetime(part["date"])
-        line, = ax.plot(x, part["index"], lw=1.8, label=case_id)
-        ax.fill_between(x, part["low"], part["high"], color=line.get_color(), alpha=0.15)
-    ax.set_ylim(0, 1.02)
-    ax.set_title("Isolation index compared")
+        kind = f" ({part['kind'].iat[0]})" if "kind" in part else ""
+        line, = ax.plot(x, part["value"] if "value" in part else part["index"], lw=1.8, label=f"{case_id}{kind}")
+        if measure == "index":
+            ax.fill_between(x, part["low"], part["high"], color=line.get_color(), alpha=0.15)
+    if measure == "index":
+        ax.set_ylim(0, 1.02)
+    else:
+        ax.axhline(0, color="#999", lw=0.8)
+    ax.set_title("Isolation index compared" if measure == "index" else "Each case against its own start")
     ax.set_xlabel("months since case start" if align == "start" else "date")
-    ax.set_ylabel("isolation index")
+    ax.set_ylabel(COMPARE_LABELS[measure])
     ax.legend(fontsize=8)
-    return _finish(fig, ax, path, f"{SOURCE}; shaded: sensitivity band of each case.")
+    note = "shaded: sensitivity band of each case" if measure == "index" else "recognition: starts from no relations; relations: from full relations"
+    return _finish(fig, ax, path, f"{SOURCE}; {note}.")
 
 
 def plot_leverage(frame: pd.DataFrame, case, path: str | Path) -> Path:

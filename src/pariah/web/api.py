@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pariah.ledger.schema import EXCHANGE_COLUMNS
-from pariah.web.params import (CASES_PATTERN, MAX_BODY, MAX_COMPARE, Align, AsOf, CasePath, Freq, FreqQ, From,
+from pariah.web.params import (CASES_PATTERN, MAX_BODY, MAX_COMPARE, Align, CompareMeasure, AsOf, CasePath, Freq, FreqQ, From,
                                HTTPProblem, KnownOn, Scheme, SchemeQ, To, cached_json, day, encode,
                                known_parameters, period, views_of)
 from pariah.web.schemas import (ACT_SCHEMA, ERRORS, ActOut, BlackKnight, CaseInfo, CaseSummary, CohesionRow,
@@ -59,7 +59,7 @@ async def _series(request: Request, measure: str, case: str, start, end, freq: F
 @router.get("/cases/{case}/index", response_model=list[IndexRow], responses=ERRORS, tags=["measures"],
             summary="The isolation index per period, with its sensitivity band")
 async def api_index(request: Request, case: CasePath, start: From = None, end: To = None, freq: FreqQ = Freq.month,
-                    weights: SchemeQ = Scheme.equal, known_on: KnownOn = None):
+                    weights: SchemeQ = Scheme.relations, known_on: KnownOn = None):
     return await _series(request, "index", case, start, end, freq, weights, known_on)
 
 
@@ -122,10 +122,11 @@ async def api_state(request: Request, case: CasePath,
 async def api_compare(request: Request,
                       cases: Annotated[str, Query(pattern=CASES_PATTERN, description=f"One to {MAX_COMPARE} case ids separated by commas, e.g. taliban-2021,taliban-1996.")],
                       align: Annotated[Align, Query(description="start: months since each start; calendar: dates.")] = Align.start,
-                      weights: SchemeQ = Scheme.equal):
+                      weights: SchemeQ = Scheme.relations,
+                      measure: Annotated[CompareMeasure, Query(description="change: since each case's start; realised: share of the possible movement; index: the index itself.")] = CompareMeasure.change):
     ids = case_list(cases)
-    return await cached_json(request, ("compare", tuple(ids), align.value, weights.value),
-                             lambda: views_of(request).compare(ids, align.value, weights.value))
+    return await cached_json(request, ("compare", tuple(ids), align.value, weights.value, measure.value),
+                             lambda: views_of(request).compare(ids, align.value, weights.value, measure.value))
 
 
 def case_list(text: str | None) -> list[str]:

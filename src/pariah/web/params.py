@@ -12,12 +12,12 @@ from fastapi import Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from pariah.dates import Align, Freq  # the parameter types the command line uses too
+from pariah.dates import Align, CompareMeasure, Freq  # the parameter types the command line uses too
 from pariah.exceptions import PariahError
 from pariah.measure.weights import Scheme
 from pariah.present.records import MISSING, Views
 
-__all__ = ["Align", "Freq", "Scheme"]
+__all__ = ["Align", "CompareMeasure", "Freq", "Scheme"]
 
 
 #: What a date parameter accepts, exactly: a real calendar date, a month or a year (years 1000-9999 for

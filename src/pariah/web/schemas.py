@@ -69,8 +69,12 @@ class StatusRow(BaseModel):
 class IndexRow(BaseModel):
     date: dt.date
     index: float
-    low: float
-    high: float
+    low: float = Field(description="Lowest index of the chosen weighting under the score mappings.")
+    high: float = Field(description="Highest index of the chosen weighting under the score mappings.")
+    all_low: float = Field(description="Lowest index of any built-in weighting under any score mapping.")
+    all_high: float = Field(description="Highest index of any built-in weighting under any score mapping.")
+    change_start: float = Field(description="The index minus its value on the case's first day.")
+    change_12m: Optional[float] = Field(description="The index minus its value 12 months earlier; null in the case's first year.")
     scheme: str
 
 
@@ -110,11 +114,15 @@ class BlackKnight(BaseModel):
 
 class CompareRow(BaseModel):
     case: str
+    kind: Literal["recognition", "relations"] = Field(description="recognition: starts from no relations; relations: from full relations.")
     date: dt.date
     month: int
+    value: float = Field(description="The chosen measure: change since the start, share of the possible movement realised, or the index.")
     index: float
     low: float
     high: float
+    change_start: float
+    measure: Literal["change", "realised", "index"]
     scheme: str
 
 

@@ -229,14 +229,21 @@
         mine.sort(function (a, b) { return a.date < b.date ? -1 : a.date > b.date ? 1 : 0; });
         var x = byStart ? pluck(mine, 'month') : pluck(mine, 'date');
         var colour = PALETTE[i % PALETTE.length];
-        traces = traces.concat(bandTraces(x, pluck(mine, 'low'), pluck(mine, 'high'), colour, plotText(c)));
-        traces[traces.length - 1].showlegend = false;
-        traces.push({x: x, y: pluck(mine, 'index'), type: 'scatter', mode: 'lines', name: plotText(c),
-                     line: {color: colour, width: 2.2}, hovertemplate: '%{y:.3f}<extra>' + plotText(c) + '</extra>'});
+        var measure = mine.length && mine[0].measure ? mine[0].measure : 'index';
+        if (measure === 'index') {
+          traces = traces.concat(bandTraces(x, pluck(mine, 'low'), pluck(mine, 'high'), colour, plotText(c)));
+          traces[traces.length - 1].showlegend = false;
+        }
+        var label = plotText(c) + (mine.length && mine[0].kind ? ' (' + mine[0].kind + ')' : '');
+        traces.push({x: x, y: pluck(mine, measure === 'index' ? 'index' : 'value'), type: 'scatter', mode: 'lines', name: label,
+                     line: {color: colour, width: 2.2}, hovertemplate: '%{y:.3f}<extra>' + label + '</extra>'});
       });
+      var measureOf = rows.length && rows[0].measure ? rows[0].measure : 'index';
+      var titles = {change: 'change of the index since the start', realised: 'share of the possible movement realised', index: 'isolation index'};
       window.Plotly.newPlot(el, traces, layout({
         xaxis: {title: {text: byStart ? 'months since the case start' : 'date'}, gridcolor: '#eee'},
-        yaxis: {range: [0, 1.02], title: {text: 'isolation index'}, gridcolor: '#eee'}
+        yaxis: measureOf === 'index' ? {range: [0, 1.02], title: {text: titles.index}, gridcolor: '#eee'}
+                                     : {title: {text: titles[measureOf]}, gridcolor: '#eee', zeroline: true}
       }), CONFIG);
       el.setAttribute('data-ready', '1');
     }).catch(function (err) { fail(el, err); });
