@@ -15,7 +15,7 @@ PLACES = (
     ("pariah.ledger", "storage"),
     ("pariah.measure", "analysis"), ("pariah.forecast", "analysis"), ("pariah.leverage", "analysis"),
     ("pariah.events", "analysis"), ("pariah.api", "analysis"),
-    ("pariah.present", "presentation"), ("pariah.report", "presentation"),
+    ("pariah.present", "presentation"), ("pariah.report", "presentation"), ("pariah.brief", "presentation"),
     ("pariah.cli", "edges"), ("pariah.web", "edges"), ("pariah.clidoc", "edges"),
     ("pariah", "core"),
 )

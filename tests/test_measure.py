@@ -224,3 +224,18 @@ def test_properties_index_in_unit_interval_and_normalizing_never_raises(tmp_path
         _, more = make(tmp, rows + [extra], yaml)
         after = measure.isolation_index(case, more, start=D(2021, 8, 15), end=D(2025, 12, 1), freq="month", weights=scheme)
         assert (after["index"].to_numpy() <= base["index"].to_numpy() + 1e-12).all()
+
+
+def test_cohesion_on_one_day_knows_the_history_before_it():
+    ledger = Ledger("sqlite://")
+    case, acts = ledger.case("taliban-2021"), ledger.acts("taliban-2021")
+    series = measure.cohesion(case, acts, start=D(2021, 9, 1), end=D(2026, 1, 1), freq="month")
+    for day in (D(2023, 1, 1), D(2026, 1, 1)):
+        one = measure.cohesion(case, acts, start=day, end=day, freq="day").set_index("tier")
+        same = series[series["date"] == day].set_index("tier")
+        for column in ("cohesion", "members", "holding", "defected"):
+            assert one[column].tolist() == pytest.approx(same[column].tolist()), (day, column)
+        defected = measure.defections(case, acts, as_of=day)
+        for tier in ("core", "consensus"):
+            assert one.loc[tier, "defected"] <= (defected["tier"] == tier).sum()
+    assert one.loc["core", "defected"] >= 1 and one.loc["core", "cohesion"] < 1

@@ -30,6 +30,10 @@ class InvalidDate(InvalidArgument):
         self.value = value
 
 
+class DateOutsideCase(InvalidArgument):
+    """A date before the case's start, or after today."""
+
+
 class InvalidLevel(InvalidArgument):
     def __init__(self, value: str, expected: tuple[str, ...] = ()):
         names = ", ".join(expected) + " or 0-5" if expected else "a level name or 0-5"

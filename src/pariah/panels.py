@@ -55,7 +55,7 @@ def universe(case: Case, acts: pd.DataFrame, on: dt.date) -> list[str]:
     return sorted(states)
 
 
-def _select(acts: pd.DataFrame, as_of: dt.date | None, known_on: dt.date | None) -> pd.DataFrame:
+def select_acts(acts: pd.DataFrame, as_of: dt.date | None, known_on: dt.date | None) -> pd.DataFrame:
     if len(acts) == 0:
         return acts
     mask = np.ones(len(acts), dtype=bool)
@@ -64,6 +64,18 @@ def _select(acts: pd.DataFrame, as_of: dt.date | None, known_on: dt.date | None)
     if known_on is not None:
         mask &= np.array([k <= known_on for k in acts["known_on"]])
     return acts[mask]
+
+
+def check_as_of(case: Case, day: dt.date) -> dt.date:
+    """``day`` itself, when it lies between the case's start and today; else ``DateOutsideCase``."""
+    from pariah.exceptions import DateOutsideCase
+
+    if day < case.start:
+        raise DateOutsideCase(f"as of {day} is before the start of {case.id} ({case.start}): give a date from {case.start} on")
+    today = dt.date.today()
+    if day > today:
+        raise DateOutsideCase(f"as of {day} is in the future (today is {today}): pariah knows the world up to today")
+    return day
 
 
 def default_as_of(case: Case) -> dt.date:
@@ -77,7 +89,7 @@ def status_frame(case: Case, acts: pd.DataFrame, *, as_of: DateLike = None, know
 
     Returns a DataFrame, one row per state, sorted by level (highest first):
     ``state, name, level, level_name, since, recognition, mission, hosted,
-    hostile, last_act, last_date, last_source``.
+    hostile, last_act, last_date, last_source, last_id``.
 
     >>> status_frame(case, ledger.acts("taliban-2021"), dt.date(2024, 2, 1)).head(1)  # doctest: +SKIP
       state   name  level level_name       since  recognition    mission    hosted  hostile ...
@@ -87,7 +99,7 @@ def status_frame(case: Case, acts: pd.DataFrame, *, as_of: DateLike = None, know
     from pariah import reference
 
     as_of = to_date(as_of) or default_as_of(case)
-    chosen = _select(acts, as_of, to_date(known_on))
+    chosen = select_acts(acts, as_of, to_date(known_on))
     steps = frame_steps(chosen)
     rows = []
     for state in universe(case, acts, as_of):
@@ -106,6 +118,7 @@ def status_frame(case: Case, acts: pd.DataFrame, *, as_of: DateLike = None, know
             "last_act": last.act if last else "",
             "last_date": last.date if last else "",
             "last_source": last.source if last else "",
+            "last_id": last.act_id if last else "",
         })
     frame = pd.DataFrame(rows)
     if frame.empty:
@@ -152,7 +165,7 @@ def component_panel(case: Case, acts: pd.DataFrame, *, start: DateLike = None, e
     else:
         last = to_date(end) or default_as_of(case)
         grid = date_grid(to_date(start) or case.start, last, freq)
-    chosen = _select(acts, last, to_date(known_on))
+    chosen = select_acts(acts, last, to_date(known_on))
     steps = frame_steps(chosen)
     states = universe(case, acts, last)
     values = np.empty((len(grid), len(states), len(PANEL_FIELDS)), dtype=np.int8)

@@ -83,6 +83,20 @@ def parse_date(value: Optional[str], option: str) -> Optional[dt.date]:
         raise InvalidArgument(f"{option}: {e}") from None
 
 
+def case_date(case, value: Optional[str], option: str) -> Optional[dt.date]:
+    """An option's date within the case: from its start to today; outside it, one line naming the option."""
+    from pariah.exceptions import DateOutsideCase
+    from pariah.panels import check_as_of
+
+    day = parse_date(value, option)
+    if day is None:
+        return None
+    try:
+        return check_as_of(case, day)
+    except DateOutsideCase as e:
+        raise InvalidArgument(f"{option}: {e}") from None
+
+
 def plot_path(plot: Optional[Path]) -> Optional[Path]:
     if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
         raise InvalidArgument(f"--plot: {plot}: expected a .png or .svg file")

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from pariah.cli.common import (Fmt, FormatOption, FreqOption, FromOption, PlotOption, ToOption, app, emit, guarded,
+from pariah.cli.common import (Fmt, FormatOption, FreqOption, FromOption, PlotOption, ToOption, app, case_date, emit, guarded,
                                open_ledger, parse_date, plot_path, say)
 from pariah.dates import Freq
 
@@ -50,7 +50,7 @@ def leverage(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."
         frame = lv.decompose(c, acts, start=first, end=last, freq=freq.value, values=custom, credibility=series)
     if restore_to is not None:
         cred = float(frame["credibility"].iloc[-1])
-        rows = lv.restore(c, acts, target=restore_to, as_of=parse_date(as_of, "--as-of"), values=custom, credibility=cred)
+        rows = lv.restore(c, acts, target=restore_to, as_of=case_date(c, as_of, "--as-of"), values=custom, credibility=cred)
         emit(rows.round(4), fmt, f"{case}: smallest sets of moves to restore leverage {restore_to}")
     elif concession_cost is not None:
         emit(lv.concession(frame, cost=concession_cost).round(4), fmt, f"{case}: probability of concession")

@@ -8,7 +8,7 @@ from typing import Any, List, Optional
 import typer
 
 from pariah.cli.common import (Fmt, FormatOption, FreqOption, FromOption, IndexWeightsOption, KnownOnOption, PlotOption,
-                               ToOption, WeightsFileOption, WeightsOption, app, emit, guarded, open_ledger, parse_date,
+                               ToOption, WeightsFileOption, WeightsOption, app, case_date, emit, guarded, open_ledger, parse_date,
                                plot_path, say, weights)
 from pariah.dates import Align, CompareMeasure, Freq
 
@@ -37,10 +37,11 @@ def status(ctx: typer.Context, case: str = typer.Argument(..., help="Case id, e.
     from pariah.panels import default_as_of
 
     ledger = open_ledger(ctx)
-    as_of_d = parse_date(as_of, "--as-of") or default_as_of(ledger.case(case))
+    as_of_d = case_date(ledger.case(case), as_of, "--as-of") or default_as_of(ledger.case(case))
     rows = pariah.status(ledger, case, as_of=as_of_d, known_on=parse_date(known_on, "--known-on"))
     rows = rows[rows["level"] >= min_level] if len(rows) else rows
-    emit(rows, fmt, f"{case}: status on {as_of_d}", table_columns=STATUS_TABLE)
+    emit(rows, fmt, f"{case}: status on {as_of_d}", table_columns=STATUS_TABLE,
+         empty=f"no state at level {min_level} or above" if min_level else "no state is counted in this case")
 
 
 @app.command("index")
@@ -91,11 +92,13 @@ def cohesion(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."
     chosen = weights(weights_, weights_file)
     period: dict[str, Any] = dict(start=parse_date(start, "--from"), end=parse_date(end, "--to"), freq=freq.value, weights=chosen)
     if show == Show.defections:
-        rows = measure.defections(c, acts, as_of=parse_date(as_of, "--as-of"))
-        emit(rows, fmt, f"{case}: defections", table_columns=["date", "tier", "state", "name", "act", "level_name", "source"])
+        rows = measure.defections(c, acts, as_of=case_date(c, as_of, "--as-of"))
+        emit(rows, fmt, f"{case}: defections", table_columns=["date", "tier", "state", "name", "act", "level_name", "source"],
+             empty="no member of the core coalition or the consensus had broken ranks by then")
     elif show == Show.black_knights:
-        rows = measure.black_knights(c, acts, as_of=parse_date(as_of, "--as-of"), weights=chosen)
-        emit(rows, fmt, f"{case}: black knights")
+        rows = measure.black_knights(c, acts, as_of=case_date(c, as_of, "--as-of"), weights=chosen)
+        emit(rows, fmt, f"{case}: black knights",
+             empty="no state outside the core coalition stood at missions or above (or, in a relations case, kept contact) then")
     else:
         rows = measure.cohesion(c, acts, **period)
         emit(rows.round({"cohesion": 4}), fmt, f"{case}: coalition cohesion")

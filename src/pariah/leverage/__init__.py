@@ -9,8 +9,8 @@
 ['date', 'withheld', 'supplied', 'credibility', 'leverage']
 """
 from pariah.leverage.model import (CONCESSION_COST, SLOPE, compare, concession, conditional_engagement,
-                                   credibility_series, decompose, restore)
+                                   credibility_at, credibility_series, decompose, restore)
 from pariah.leverage.values import default_values, read_values, value_vector, values_from_comtrade
 
-__all__ = ["CONCESSION_COST", "SLOPE", "compare", "concession", "conditional_engagement", "credibility_series",
+__all__ = ["CONCESSION_COST", "SLOPE", "compare", "concession", "conditional_engagement", "credibility_at", "credibility_series",
            "decompose", "default_values", "read_values", "restore", "value_vector", "values_from_comtrade"]

@@ -99,6 +99,17 @@ def credibility_series(ledger: Ledger, case_id: str, *, dates: Iterable[Any], ho
     return pd.Series(out, name="credibility")
 
 
+def credibility_at(ledger: Ledger, case_id: str, *, as_of: DateLike, horizon: int = 12, share: float = 0.02,
+                   values: Mapping[str, float] | None = None) -> float:
+    """The credibility term on one date, from the forecast model fitted on what was known then."""
+    from pariah import forecast
+
+    day = to_date(as_of)
+    if day is None:
+        raise InvalidArgument("as_of: a date is needed for the credibility term")
+    return _credibility_at(ledger, ledger.case(case_id), day, horizon, share, values, forecast)
+
+
 def _credibility_at(ledger, case, day, horizon, share, values, forecast) -> float:
     acts = ledger.acts(case.id, known_on=day)
     panel = component_panel(case, acts, start=day, end=day, freq="day")

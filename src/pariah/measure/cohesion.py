@@ -121,18 +121,52 @@ def _consensus_ceiling(case: Case, acts: pd.DataFrame, panel: Panel, known_on: d
     return ceiling
 
 
+def _change_days(case: Case, acts: pd.DataFrame, end: dt.date) -> list[dt.date]:
+    """Every day from the case start to ``end`` on which a dyad, a tier or the states counted can
+    change: the start, each act's day, each contact's lapse 12 months on, and each 1 January."""
+    from pariah.acts import CONTACT_ACTS
+    from pariah.dates import add_months
+    from pariah.ladder import CONTACT_MONTHS
+
+    days = {case.start, end, *(dt.date(y, 1, 1) for y in range(case.start.year + 1, end.year + 1))}
+    for day, act in zip(acts["day"], acts["act"]):
+        days.add(day)
+        if act in CONTACT_ACTS:
+            days.add(add_months(day, CONTACT_MONTHS))
+    return sorted(d for d in days if case.start <= d <= end)
+
+
+def _masks(case: Case, acts: pd.DataFrame, panel: Panel, known_on: dt.date | None) -> tuple[dict, dict, np.ndarray]:
+    counted = membership(panel).astype(bool)
+    member = {"core": core_mask(case, panel) & counted, "consensus": consensus_mask(acts, panel) & counted}
+    hold = {"core": holding(panel), "consensus": holding(panel, _consensus_ceiling(case, acts, panel, known_on))}
+    return member, hold, counted
+
+
 class Tiers:
-    """Membership, holding and defection of both tiers over one panel."""
+    """Membership, holding and defection of both tiers over one panel.
+
+    Whether a member has held since it joined is read on every day its dyad or its tiers could
+    change from the case start on, so a panel of one date knows the history before it."""
 
     def __init__(self, case: Case, acts: pd.DataFrame, panel: Panel, known_on: dt.date | None = None):
-        counted = membership(panel).astype(bool)
-        self.member = {"core": core_mask(case, panel) & counted, "consensus": consensus_mask(acts, panel) & counted}
-        self.hold = {"core": holding(panel),
-                     "consensus": holding(panel, _consensus_ceiling(case, acts, panel, known_on))}
+        self.member, self.hold, counted = _masks(case, acts, panel, known_on)
+        end = panel.dates[-1].date()
+        chosen = acts if known_on is None or not len(acts) else acts[[k <= known_on for k in acts["known_on"]]]
+        days = _change_days(case, chosen[chosen["day"] <= end] if len(chosen) else chosen, end) or [case.start]
+        history = component_panel(case, acts, dates=days, known_on=known_on)
+        h_member, h_hold, _ = _masks(case, acts, history, known_on)
+        index = {s: j for j, s in enumerate(history.states)}
+        when = np.asarray(panel.dates.values.astype("datetime64[D]"))
         self.defected = {}
         for tier in TIERS:
-            held = self.member[tier] & self.hold[tier]
-            ever = np.logical_or.accumulate(held, axis=0)
+            held = h_member[tier] & h_hold[tier]
+            first = np.full(len(panel.states), np.datetime64("9999-12-31"), dtype="datetime64[D]")
+            for j, s in enumerate(panel.states):
+                k = index.get(s)
+                if k is not None and held[:, k].any():
+                    first[j] = history.dates.values.astype("datetime64[D]")[np.argmax(held[:, k])]
+            ever = when[:, None] >= first[None, :]
             self.defected[tier] = self.member[tier] & ever & ~self.hold[tier]
         self.knights = ~self.member["core"] & supplying(panel) & counted
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 
 import numpy as np
 import pandas as pd
@@ -71,11 +72,17 @@ def scores(panel: Panel, scoring: Scoring = DEFAULT) -> np.ndarray:
 
 def membership(panel: Panel) -> np.ndarray:
     """Whether each state counts on each date: UN members from their joining year; named non-members always."""
-    table = reference.states().reindex(panel.states)
-    joined = table["un_joined"].astype("Float64").fillna(-np.inf).to_numpy(dtype=float)
-    member = table["un_member"].fillna(False).to_numpy(dtype=bool)
+    joined, member = _un_years(tuple(panel.states))
     years = panel.dates.year.to_numpy()[:, None]
     return np.where(member[None, :], years >= joined[None, :], True)
+
+
+@functools.lru_cache(maxsize=64)
+def _un_years(states: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    table = reference.states().reindex(list(states))
+    joined = table["un_joined"].astype("Float64").fillna(-np.inf).to_numpy(dtype=float)
+    member = table["un_member"].fillna(False).to_numpy(dtype=bool)
+    return joined, member
 
 
 def _weighted_index(score: np.ndarray, w: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -173,13 +173,18 @@ def bloc_codes() -> list[str]:
 
 def bloc_members(bloc: str, on: dt.date | None = None) -> list[str]:
     """ISO3 codes of a bloc's members (on a date, by joining and leaving year, when given)."""
+    return list(_bloc_members(bloc.upper(), None if on is None else on.year))
+
+
+@functools.cache
+def _bloc_members(bloc: str, year: int | None) -> tuple[str, ...]:
     table = blocs()
-    rows = table[table["bloc"] == bloc.upper()]
-    if on is not None:
-        joined_ok = rows["joined"].isna() | (rows["joined"] <= on.year)
-        not_left = rows["left"].isna() | (rows["left"] > on.year)
+    rows = table[table["bloc"] == bloc]
+    if year is not None:
+        joined_ok = rows["joined"].isna() | (rows["joined"] <= year)
+        not_left = rows["left"].isna() | (rows["left"] > year)
         rows = rows[joined_ok & not_left]
-    return sorted(rows["iso3"])
+    return tuple(sorted(rows["iso3"]))
 
 
 def un_members(on: dt.date) -> list[str]:

@@ -125,7 +125,7 @@ class Report:
                 acts=records.act_records(self.acts), forecast=self.forecast,
             )
         page = pages.render("report.html", **context)
-        return _write_text(Path(path), page)
+        return write_text(Path(path), page)
 
     def write_figures(self, folder: str | Path, fmt: str = "png") -> list[Path]:
         """Write ``index.FMT``, ``cohesion.FMT`` (``pariah.report.figures``) and one ``map-DATE.svg`` per
@@ -144,7 +144,7 @@ class Report:
                                   measure.defections(self.case, self.acts, as_of=self.as_of)),
         ]
         for m in self.maps():
-            paths.append(_write_text(folder / f"map-{m['date']}.svg", m["svg"]))
+            paths.append(write_text(folder / f"map-{m['date']}.svg", m["svg"]))
         return paths
 
     def _chart(self, kind: str, frame: pd.DataFrame, defections: list[dict[str, Any]] | None = None) -> str:
@@ -221,7 +221,8 @@ def _date(value, name: str) -> dt.date | None:
         raise InvalidArgument(f"{name}: {e}") from None
 
 
-def _write_text(path: Path, text: str) -> Path:
+def write_text(path: Path, text: str) -> Path:
+    """Write ``text`` next to ``path`` and move it in place: never half a file."""
     tmp = path.with_name(f".{path.name}.partial")
     try:
         tmp.write_text(text, encoding="utf-8")

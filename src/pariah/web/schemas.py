@@ -63,6 +63,7 @@ class StatusRow(BaseModel):
     last_act: str
     last_date: str
     last_source: str
+    last_id: str = Field(description="The id of the act that put the dyad where it stands.")
     as_of: dt.date
 
 
