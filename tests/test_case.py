@@ -77,3 +77,15 @@ def test_a_case_file_must_be_a_regular_file_of_reasonable_size(tmp_path):
     big.write_text("#" * 1_000_001, encoding="utf-8")
     with pytest.raises(InvalidCase, match="larger than 1,000,000 bytes"):
         case_module.load(big)
+
+
+def test_every_problem_of_a_case_yaml_is_reported_at_once(tmp_path):
+    text = (CASE_YAML.replace("target: AFG", "target: Atlantis").replace("start: 2021-08-15", "start: 2021-15-01")
+            .replace("level: ambassadors", "level: embassy").replace("coalition_leader: USA\n", ""))
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidCase) as info:
+        case_module.load(path)
+    lines = str(info.value).splitlines()
+    assert [line.split(": ")[1] for line in lines] == ["coalition_leader", "target", "start", "level"]
+    assert all(line.startswith(f"{path}:") for line in lines)

@@ -20,7 +20,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
-from typing import Any, Callable, NoReturn
+from typing import Any, Callable
 
 import yaml
 
@@ -159,58 +159,74 @@ def loads(text: str, name: str = "<yaml>") -> Case:
 
 
 def from_mapping(data: Any, name: str, lines: dict[str, int] | None = None) -> Case:
+    """A validated ``Case`` from a mapping; every problem is reported at once, one
+    ``NAME:LINE: key: message`` line each, in one ``InvalidCase``."""
     lines = lines or {}
+    problems: list[str] = []
 
-    def fail(key: str, message: str) -> NoReturn:
-        raise InvalidCase(f"{name}:{lines.get(key, 1)}: {key}: {message}")
+    def fail(key: str, message: str) -> None:
+        problems.append(f"{name}:{lines.get(key, 1)}: {key}: {message}")
 
     if not isinstance(data, dict):
         raise InvalidCase(f"{name}:1: file: expected a mapping of case keys ({', '.join(REQUIRED)})")
+    missing = {key for key in REQUIRED if data.get(key) in (None, "", [])}
     for key in REQUIRED:
-        if data.get(key) in (None, "", []):
+        if key in missing:
             fail(key, "missing; every case needs it (see the case format in docs/DESIGN.md)")
     for key in data:
         if key not in REQUIRED + OPTIONAL:
             fail(key, f"unknown key; expected one of {', '.join(REQUIRED + OPTIONAL)}")
-    case_id = str(data["id"])
-    if not _ID.match(case_id):
+    case_id = str(data.get("id") or "")
+    if "id" not in missing and not _ID.match(case_id):
         fail("id", f"bad id {case_id!r}: use lower-case letters, digits and hyphens, e.g. taliban-2021")
 
     def actor(key, value):
+        if key in missing:
+            return None
         try:
             return reference.resolve_actor(str(value))
         except UnknownActor as e:
             fail(key, str(e))
+            return None
 
     def day(key, value):
+        if key in missing:
+            return None
         try:
             return to_date(str(value))
         except InvalidDate as e:
             fail(key, str(e))
+            return None
 
-    target = actor("target", data["target"])
-    start = day("start", data["start"])
+    target = actor("target", data.get("target"))
+    start = day("start", data.get("start"))
     end = day("end", data["end"]) if data.get("end") not in (None, "") else None
-    if end and end < start:
+    if end and start and end < start:
         fail("end", f"end {end} is before start {start}")
     blocs = set(reference.bloc_codes())
     coalition = []
-    for item in _as_list(data["coalition"]):
+    for item in ([] if "coalition" in missing else _as_list(data["coalition"])):
         text = str(item).strip()
         coalition.append(text.upper() if text.upper() in blocs else actor("coalition", text))
-    try:
-        level = parse_level(data["level"])
-    except InvalidLevel as e:
-        fail("level", str(e))
+    level = None
+    if "level" not in missing:
+        try:
+            level = parse_level(data["level"])
+        except InvalidLevel as e:
+            fail("level", str(e))
+    leader = actor("coalition_leader", data.get("coalition_leader"))
     initial = data.get("initial") or {}
     _check_initial(initial, fail)
+    if problems:
+        raise InvalidCase("\n".join(problems))
+    assert level is not None and start is not None  # no problems: every required key was read
     return Case(
         id=case_id,
         name=str(data["name"]),
         target=target,
         start=start,
         end=end,
-        coalition_leader=actor("coalition_leader", data["coalition_leader"]),
+        coalition_leader=leader,
         coalition=tuple(coalition),
         demands=tuple(str(d) for d in _as_list(data["demands"])),
         level=level,
@@ -224,19 +240,22 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _check_initial(initial: Any, fail: Callable[[str, str], NoReturn]) -> None:
+def _check_initial(initial: Any, fail: Callable[[str, str], None]) -> None:
     if not isinstance(initial, dict) or set(initial) - {"all", "states"}:
         fail("initial", "expected a mapping with 'all' and/or 'states'")
+        return
 
     def check(where: str, spec, need_source: bool):
         if not isinstance(spec, dict):
             fail("initial", f"{where}: expected a mapping of components")
+            return
         for key, value in spec.items():
             if key == "source":
                 continue
             allowed = COMPONENT_KEYS.get(key)
             if allowed is None:
                 fail("initial", f"{where}: unknown component {key!r}; expected {', '.join(COMPONENT_KEYS)} or source")
+                continue
             if allowed is bool and not isinstance(value, bool):
                 fail("initial", f"{where}: {key} must be true or false, not {value!r}")
             if allowed is not bool and value not in allowed:
@@ -249,9 +268,11 @@ def _check_initial(initial: Any, fail: Callable[[str, str], NoReturn]) -> None:
     states = initial.get("states") or {}
     if not isinstance(states, dict):
         fail("initial", "states: expected a mapping of ISO3 -> components")
+        return
     for state, spec in states.items():
         if not reference.is_state(str(state).upper()):
             fail("initial", f"states: {state!r} is not an ISO3 state code")
+            continue
         check(f"states.{state}", spec, True)
 
 
