@@ -71,15 +71,24 @@ class EventFormatError(InvalidFile):
 class ImportRejected(InvalidFile):
     """An import file (or several) with at least one bad row; nothing was written.
 
-    ``problems`` holds every problem as ``FILE:LINE: column: message``.
+    ``problems`` holds the first ``MAX_PROBLEMS`` problems, each as ``FILE:LINE: column: message``,
+    in the order found; ``more`` counts those left out and ``total`` all of them (a file of a million
+    bad lines is told in a hundred lines and a count, not a million).
     """
 
     exit_code = 2
+    MAX_PROBLEMS = 100
 
     def __init__(self, problems: list[str]):
-        self.problems = problems
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        self.total = len(problems)
+        self.problems = problems[: self.MAX_PROBLEMS]
+        self.more = self.total - len(self.problems)
+        more = f" (and {self.total - 1} more)" if self.total > 1 else ""
         super().__init__(f"{problems[0]}{more}")
+
+    def lines(self) -> list[str]:
+        """The problems as shown: the first ``MAX_PROBLEMS``, then ``... and N more`` when some were left out."""
+        return self.problems + ([f"... and {self.more} more"] if self.more else [])
 
 
 class MalformedEvents(ImportRejected):

@@ -139,9 +139,9 @@ def guarded(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except ImportRejected as e:
-            for problem in e.problems:
+            for problem in e.lines():
                 say(problem)
-            say(f"import rejected: {len(e.problems)} problem(s); nothing was written")
+            say(f"import rejected: {e.total} problem(s); nothing was written")
             raise typer.Exit(e.exit_code)
         except PariahError as e:
             say(f"error: {e}")

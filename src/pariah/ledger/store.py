@@ -210,9 +210,7 @@ class Ledger:
             unknown = [k for k in record if k not in EXCHANGE_COLUMNS]
             if unknown:
                 problems.append(f"{name}:{n}: {unknown[0]}: unknown column; expected {', '.join(EXCHANGE_COLUMNS)}")
-            non_text = [k for k, v in record.items() if v is not None and not isinstance(v, str)]
-            if non_text:
-                problems.append(f"{name}:{n}: {non_text[0]}: expected a string")
+            problems.extend(exchange.record_problems(record, f"{name}:{n}"))
         if problems:
             raise ImportRejected(problems)
         columns = {c: [(r.get(c) or "") for r in records] for c in EXCHANGE_COLUMNS}

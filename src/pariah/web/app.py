@@ -146,7 +146,7 @@ def _errors(app: FastAPI) -> None:
         and for a rejected import every problem."""
         if isinstance(exc, ImportRejected):
             return _problem(request, exc.http_status,
-                            f"import rejected: {len(exc.problems)} problem(s); nothing was written", exc.problems)
+                            f"import rejected: {exc.total} problem(s); nothing was written", exc.lines())
         return _problem(request, exc.http_status, str(exc))
 
     @app.exception_handler(RequestValidationError)
