@@ -20,13 +20,13 @@ def test_index_weights_and_errors(db, tmp_path):
                               "-f", "json").stdout)
     assert power[0]["scheme"] == "power"
     bad = invoke("index", "taliban-2021", "--weights", "size")
-    assert bad.exit_code == 1 and "unknown weighting scheme 'size'" in bad.output
+    assert bad.exit_code == 2 and "unknown weighting scheme 'size'" in bad.output
     wrong = invoke("index", "taliban-2021", "--plot", tmp_path / "x.pdf")
-    assert wrong.exit_code == 1 and "expected a .png or .svg" in wrong.output
+    assert wrong.exit_code == 2 and "expected a .png or .svg" in wrong.output
     weights = tmp_path / "w.csv"
     weights.write_text("CHN,3\nXX,1\n", encoding="utf-8")
     result = invoke("index", "taliban-2021", "--weights-file", weights)
-    assert result.exit_code == 1 and "w.csv:2: iso3" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 2 and "w.csv:2: iso3" in result.output and "Traceback" not in result.output
 
 
 def test_cohesion_modes(db, tmp_path):

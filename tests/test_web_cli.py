@@ -55,6 +55,6 @@ def test_serve_takes_the_token_from_the_environment(started, monkeypatch):
 
 def test_serve_refuses_a_short_token_and_warns_off_loopback(started):
     short = runner.invoke(cli_app(), ["serve", "--write-token", "abc"])
-    assert short.exit_code == 1 and "at least 16" in short.output and "app" not in started
+    assert short.exit_code == 2 and "at least 16" in short.output and "app" not in started
     wide = runner.invoke(cli_app(), ["serve", "--host", "0.0.0.0", "--write-token", "w" * 20])
     assert wide.exit_code == 0 and "warning" in wide.output
