@@ -84,10 +84,10 @@ def test_cli_brief_formats_and_guard_rails(db, tmp_path):
     assert invoke("brief", "taliban-2021", "--no-forecast", "-f", "md", "-o", out).exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("# ")
     early = invoke("brief", "taliban-2021", "--as-of", "2020-01-01", "--no-forecast")
-    assert early.exit_code == 1 and "--as-of: as of 2020-01-01 is before the start of taliban-2021" in early.output
+    assert early.exit_code == 2 and "--as-of: as of 2020-01-01 is before the start of taliban-2021" in early.output
     future = (dt.date.today() + dt.timedelta(days=40)).isoformat()
     later = invoke("status", "taliban-2021", "--as-of", future)
-    assert later.exit_code == 1 and "is in the future" in later.output and "Traceback" not in later.output
+    assert later.exit_code == 2 and "is in the future" in later.output and "Traceback" not in later.output
 
 
 def test_the_brief_names_who_is_likely_to_move_next():

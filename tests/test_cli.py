@@ -64,7 +64,7 @@ def test_bad_import_is_one_line_per_problem_and_exit_2(db, tmp_path):
 ])
 def test_errors_are_one_line_without_traceback(db, args, message):
     result = invoke(*args)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert message in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
 

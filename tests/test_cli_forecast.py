@@ -52,4 +52,4 @@ def test_scenario_on_the_jax_backend_agrees_with_numpy(db):
 ])
 def test_forecast_errors_are_one_line(db, args, message):
     result = invoke(*args)
-    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output

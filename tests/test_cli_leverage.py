@@ -38,9 +38,9 @@ def test_concession_restore_engagement_compare(db, tmp_path):
 
 def test_leverage_errors(db, tmp_path):
     result = invoke("leverage", "taliban-2021", "--no-credibility", "--restore", "0.99")
-    assert result.exit_code == 1 and "no set of up to 6 moves" in result.output
+    assert result.exit_code == 2 and "no set of up to 6 moves" in result.output
     assert "the most reachable is 0." in result.output and "Traceback" not in result.output
     values = tmp_path / "v.csv"
     values.write_text("CHN,1\nPAK,abc\n", encoding="utf-8")
     bad = invoke("leverage", "taliban-2021", "--values", values)
-    assert bad.exit_code == 1 and "v.csv:2: weight" in bad.output
+    assert bad.exit_code == 2 and "v.csv:2: weight" in bad.output

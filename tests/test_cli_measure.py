@@ -28,15 +28,15 @@ def test_index_weights_and_errors(db, tmp_path):
     assert (power[0]["low"], power[0]["high"]) != (equal[0]["low"], equal[0]["high"])
     assert (power[0]["all_low"], power[0]["all_high"]) == (equal[0]["all_low"], equal[0]["all_high"])
     reversed_ = invoke("index", "taliban-2021", "--from", "2024-02-01", "--to", "2023-02-01")
-    assert reversed_.exit_code == 1 and "starts on 2024-02-01, after it ends on 2023-02-01" in reversed_.output
+    assert reversed_.exit_code == 2 and "starts on 2024-02-01, after it ends on 2023-02-01" in reversed_.output
     bad = invoke("index", "taliban-2021", "--weights", "size")
-    assert bad.exit_code == 1 and "unknown weighting scheme 'size'" in bad.output
+    assert bad.exit_code == 2 and "unknown weighting scheme 'size'" in bad.output
     wrong = invoke("index", "taliban-2021", "--plot", tmp_path / "x.pdf")
-    assert wrong.exit_code == 1 and "expected a .png or .svg" in wrong.output
+    assert wrong.exit_code == 2 and "expected a .png or .svg" in wrong.output
     weights = tmp_path / "w.csv"
     weights.write_text("CHN,3\nXX,1\n", encoding="utf-8")
     result = invoke("index", "taliban-2021", "--weights-file", weights)
-    assert result.exit_code == 1 and "w.csv:2: iso3" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 2 and "w.csv:2: iso3" in result.output and "Traceback" not in result.output
 
 
 def test_cohesion_modes(db, tmp_path):

@@ -586,7 +586,7 @@ def test_glob_patterns_name_many_files(cli, tmp_path):
         "20240300.export.CSV", "20240301.export.CSV", "20240302.export.CSV"]
     stored.close()
     none = cli("events", "ingest", f"{folder}/*.zip", "--format", "gdelt2", "--target", "AFG")
-    assert none.exit_code == 1 and "*.zip: no file matches this pattern" in none.output
+    assert none.exit_code == 2 and "*.zip: no file matches this pattern" in none.output
 
 
 def test_icews_file(ledger, tmp_path):
@@ -897,9 +897,9 @@ def test_cli_strict_and_errors(cli, gdelt2_file):
     assert strict.exit_code == 2 and "import rejected: 7 problem(s); nothing was written" in strict.output
     assert f"{gdelt2_file}:18: encoding: not valid UTF-8" in strict.output
     wrong = cli("events", "ingest", gdelt2_file, "--format", "gdelt1", "--target", "AFG")
-    assert wrong.exit_code == 1 and "'--format gdelt2'" in wrong.output and "Traceback" not in wrong.output
+    assert wrong.exit_code == 2 and "'--format gdelt2'" in wrong.output and "Traceback" not in wrong.output
     unknown = cli("events", "candidates", "test-case", "--accept", "nope")
-    assert unknown.exit_code == 1 and "no event 'nope'" in unknown.output
+    assert unknown.exit_code == 2 and "no event 'nope'" in unknown.output
     for command in (("events", "--help"), ("events", "ingest", "--help"), ("events", "show", "--help"),
                     ("events", "candidates", "--help")):
         assert cli(*command).exit_code == 0
@@ -946,7 +946,7 @@ def test_spark_master_needs_the_spark_engine(ledger, gdelt2_file):
 
 
 def test_duckdb_bounds_are_set_and_bad_ones_are_one_clear_error():
-    from pariah.events.engines import EngineUnavailable, open_engine
+    from pariah.events.engines import InvalidArgument, open_engine
 
     with open_engine("duckdb", memory_limit="300MB", threads=1) as engine:
         threads, memory = engine.con.execute(
@@ -954,7 +954,7 @@ def test_duckdb_bounds_are_set_and_bad_ones_are_one_clear_error():
     assert threads == 1 and memory.replace(" ", "") in ("300.0MB", "286.1MiB")
     for kwargs, message in (({"memory_limit": "lots"}, "bad memory limit 'lots': expected a size such as 500MB"),
                             ({"threads": 0}, "bad number of threads 0: expected 1 or more")):
-        with pytest.raises(EngineUnavailable, match=message):
+        with pytest.raises(InvalidArgument, match=message):
             open_engine("duckdb", **kwargs)
 
 
@@ -964,10 +964,10 @@ def test_cli_ingest_bounded_gives_the_same_events(cli, gdelt2_file):
     assert bounded.exit_code == 0, bounded.output
     assert "18 rows in 1 file(s) on duckdb: 6 events between AFG and a state (6 new), 7 malformed" in bounded.output
     bad = cli("events", "ingest", gdelt2_file, "--format", "gdelt2", "--target", "AFG", "--memory-limit", "-1GB")
-    assert bad.exit_code == 1 and "bad memory limit '-1GB'" in bad.output and "Traceback" not in bad.output
+    assert bad.exit_code == 2 and "bad memory limit '-1GB'" in bad.output and "Traceback" not in bad.output
     spark = cli("events", "ingest", gdelt2_file, "--format", "gdelt2", "--target", "AFG", "--engine", "spark",
                 "--threads", "2")
-    assert spark.exit_code == 1 and "bound the DuckDB engine" in spark.output
+    assert spark.exit_code == 2 and "bound the DuckDB engine" in spark.output
 
 
 def test_a_malformed_first_line_is_one_malformed_line(ledger, tmp_path):

@@ -102,3 +102,84 @@ def test_property_malformed_rows_never_crash_and_never_write(test_case, tmp_path
         assert ledger.acts().empty
     else:
         assert len(ledger.acts()) == result.added
+
+
+# ---- where an export goes -----------------------------------------------------------------------
+
+
+def test_an_export_through_a_link_replaces_the_file_and_keeps_the_link(ledger, tmp_path):
+    ledger.import_files([write_csv(tmp_path / "in.csv", [act_row()])])
+    real = tmp_path / "real.csv"
+    real.write_text("old\n")
+    real.chmod(0o640)
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    assert ledger.export(link) == 1
+    assert link.is_symlink() and real.read_text().startswith("case,date,")
+    assert real.stat().st_mode & 0o777 == 0o640
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+@pytest.mark.parametrize("where, message", [
+    ("folder", "is a folder; give a file name such as"),
+    ("fifo", r"not a regular file \(a device or pipe\)"),
+    ("/dev/null", r"not a regular file \(a device or pipe\)"),
+    ("missing/acts.csv", "does not exist; create it first"),
+])
+def test_an_export_to_what_is_not_a_file_is_refused(memory_ledger, tmp_path, where, message):
+    import os
+    from pariah.exceptions import InvalidArgument
+
+    (tmp_path / "folder").mkdir()
+    os.mkfifo(tmp_path / "fifo")
+    path = tmp_path / where if not where.startswith("/") else where
+    with pytest.raises(InvalidArgument, match=message):
+        memory_ledger.export(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo", "folder", "test-case.yaml"]
+
+
+def _export_under_a_file_size_limit(url: str, path: str) -> None:
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, as on a full disk
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 16, 1 << 16))  # room for SQLite's own files
+    from pariah.cli import app
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, ["--db", url, "export", "-o", path])
+    print(result.exit_code)
+    print(result.output)
+
+
+def test_an_export_that_cannot_finish_is_one_line_and_leaves_the_old_file(tmp_path):
+    """A real write failure (the file size limit of the process, which fails a write as a full disk
+    does), in a child process."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    Ledger(url).close()  # the bundled cases: far more than 64 KB of CSV
+    out = tmp_path / "acts.csv"
+    out.write_text("the previous export\n")
+    code = ("import sys; sys.path.insert(0, 'tests'); from test_export import _export_under_a_file_size_limit as f; "
+            f"f({url!r}, {str(out)!r})")
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    status, *lines = child.stdout.strip().splitlines()
+    assert status == "1" and len(lines) == 1 and "Traceback" not in child.stdout + child.stderr
+    assert lines[0].startswith(f"error: cannot write {out}: File too large; nothing was written")
+    assert out.read_text() == "the previous export\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("db.sqlite")) == ["acts.csv"]
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\u0085"])
+def test_json_lines_export_reimports_texts_with_unicode_line_separators(ledger, test_case, tmp_path, char):
+    ledger.import_files([write_csv(tmp_path / "in.csv", [act_row(description=f"First{char}second.")])])
+    first = tmp_path / "first.jsonl"
+    ledger.export(first, fmt="jsonl")
+    fresh = Ledger("sqlite://", bundled=False)
+    fresh.add_case(test_case)
+    fresh.import_files([first])
+    second = tmp_path / "second.jsonl"
+    fresh.export(second, fmt="jsonl")
+    assert first.read_bytes() == second.read_bytes() and char in first.read_text(encoding="utf-8")

@@ -124,4 +124,4 @@ def test_report_command(ledger, tmp_path, monkeypatch):
     assert out.exists() and '<figure id="map-2024-06-01">' in out.read_text(encoding="utf-8")
     assert (tmp_path / "figs" / "index.svg").exists() and (tmp_path / "figs" / "map-2024-06-01.svg").exists()
     missing = CliRunner().invoke(cli_app(), ["report", "nope", "-o", str(out)])
-    assert missing.exit_code == 1 and "unknown case 'nope'" in missing.output
+    assert missing.exit_code == 2 and "unknown case 'nope'" in missing.output

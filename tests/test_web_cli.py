@@ -55,6 +55,24 @@ def test_serve_takes_the_token_from_the_environment(started, monkeypatch):
 
 def test_serve_refuses_a_short_token_and_warns_off_loopback(started):
     short = runner.invoke(cli_app(), ["serve", "--write-token", "abc"])
-    assert short.exit_code == 1 and "at least 16" in short.output and "app" not in started
+    assert short.exit_code == 2 and "at least 16" in short.output and "app" not in started
     wide = runner.invoke(cli_app(), ["serve", "--host", "0.0.0.0", "--write-token", "w" * 20])
     assert wide.exit_code == 0 and "warning" in wide.output
+
+
+def test_serve_on_a_busy_port_is_one_line_and_exit_status_1(started):
+    import socket
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        result = runner.invoke(cli_app(), ["serve", "--port", str(port)])
+    finally:
+        taken.close()
+    assert result.exit_code == 1 and "app" not in started
+    assert result.output.strip().splitlines() == [
+        f"error: cannot listen on 127.0.0.1:{port}: Address already in use; is another server there? "
+        "choose another port with --port"]
+

@@ -6,6 +6,10 @@ the web app's answer; the command line reads them in one place
 (``pariah.cli.common.guarded``) and the web app in one place (its exception
 handler). Messages name the bad value, what was expected and one way to fix
 it; they name the library's parameters (``as_of``), never a command-line flag.
+
+The command line's exit status is 2 for everything that the input can fix (a bad value, file, case
+id or question) and 1 for a failure of the environment (a database that cannot be opened or is
+busy, a disk that is full); the web app answers 4xx for the first and 503 for the second.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from __future__ import annotations
 class PariahError(Exception):
     """Base class of every error pariah raises on purpose."""
 
-    exit_code = 1
+    exit_code = 2
     http_status = 422
 
 
@@ -75,15 +79,23 @@ class EventFormatError(InvalidFile):
 class ImportRejected(InvalidFile):
     """An import file (or several) with at least one bad row; nothing was written.
 
-    ``problems`` holds every problem as ``FILE:LINE: column: message``.
+    ``problems`` holds the first ``MAX_PROBLEMS`` problems, each as ``FILE:LINE: column: message``,
+    in the order found; ``more`` counts those left out and ``total`` all of them (a file of a million
+    bad lines is told in a hundred lines and a count, not a million).
     """
 
-    exit_code = 2
+    MAX_PROBLEMS = 100
 
     def __init__(self, problems: list[str]):
-        self.problems = problems
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        self.total = len(problems)
+        self.problems = problems[: self.MAX_PROBLEMS]
+        self.more = self.total - len(self.problems)
+        more = f" (and {self.total - 1} more)" if self.total > 1 else ""
         super().__init__(f"{problems[0]}{more}")
+
+    def lines(self) -> list[str]:
+        """The problems as shown: the first ``MAX_PROBLEMS``, then ``... and N more`` when some were left out."""
+        return self.problems + ([f"... and {self.more} more"] if self.more else [])
 
 
 class MalformedEvents(ImportRejected):
@@ -119,6 +131,10 @@ class UnknownEvent(NotFound):
     """A candidate event id that the event store does not hold."""
 
 
+class ForeignDatabase(InvalidArgument):
+    """A database that belongs to another application: pariah neither reads it nor adds its tables to it."""
+
+
 class CaseConflict(PariahError):
     """A case id the ledger holds with another definition."""
 
@@ -138,6 +154,7 @@ class NotEnoughData(PariahError):
 class EnvironmentFailure(PariahError):
     """Something outside pariah's input failed: a database that cannot be opened, an engine that cannot start."""
 
+    exit_code = 1
     http_status = 503
 
 
@@ -147,3 +164,16 @@ class DatabaseUnavailable(EnvironmentFailure):
 
 class EngineUnavailable(EnvironmentFailure):
     """The engine asked for cannot start (e.g. PySpark or Java missing)."""
+
+
+class DatabaseBusy(EnvironmentFailure):
+    """Another process has held the database's write lock for longer than the lock timeout.
+
+    ``retry_after`` is the seconds the web app tells a client to wait (its ``Retry-After`` header).
+    """
+
+    retry_after = 5
+
+
+class CannotWrite(EnvironmentFailure):
+    """A file that cannot be written for a reason outside pariah: a full disk, no permission."""

@@ -150,21 +150,25 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def guarded(fn: F) -> F:
-    """The one place a library error becomes output: its line (or, for a rejected import, every
-    problem) on stderr, and the error class's ``exit_code``."""
+    """The one place a library error becomes output: its line (or, for a rejected import, its
+    problems) on stderr, and the error class's ``exit_code``: 2 for bad input, 1 for a failure of the
+    environment (an ``OSError`` too)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except ImportRejected as e:
-            for problem in e.problems:
+            for problem in e.lines():
                 say(problem)
-            say(f"import rejected: {len(e.problems)} problem(s); nothing was written")
+            say(f"import rejected: {e.total} problem(s); nothing was written")
             raise typer.Exit(e.exit_code)
         except PariahError as e:
             say(f"error: {e}")
             raise typer.Exit(e.exit_code)
+        except OSError as e:  # the environment: a file the command writes, a port it listens on
+            say(f"error: {e.filename + ': ' if e.filename else ''}{e.strerror or e}")
+            raise typer.Exit(1)
 
     return wrapper  # type: ignore[return-value]
 

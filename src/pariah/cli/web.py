@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from pariah.cli.common import app, guarded, open_ledger, parse_date, say
-from pariah.exceptions import InvalidArgument
+from pariah.exceptions import EnvironmentFailure, InvalidArgument
 
 MIN_TOKEN = 16
 
@@ -44,11 +44,31 @@ def serve(
                               "python -c 'import secrets; print(secrets.token_urlsafe())'")
     ledger = open_ledger(ctx)
     served = create_app(ledger, write_token=token, cache_seconds=cache_seconds)
+    sock = _listen(host, port)
     mode = "writes need the token" if token else "read-only"
     say(f"pariah: serving {ledger.url} on http://{host}:{port}/ ({mode}); API at /api/docs")
     if token and not _loopback(host):
         say("warning: the write token travels in clear over plain HTTP; put a TLS proxy in front of this server")
-    uvicorn.run(served, host=host, port=port, log_level="info", server_header=False)
+    uvicorn.run(served, host=host, port=port, fd=sock.fileno(), log_level="info", server_header=False)
+
+
+def _listen(host: str, port: int):
+    """A socket bound to ``host:port`` for uvicorn, or one clear line why not, before 'serving' is said."""
+    import socket
+
+    sock = None
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as e:
+        if sock is not None:
+            sock.close()
+        raise EnvironmentFailure(f"cannot listen on {host}:{port}: {e.strerror or e}; "
+                                 "is another server there? choose another port with --port") from None
+    return sock
 
 
 def _loopback(host: str) -> bool:

@@ -65,9 +65,9 @@ def open_engine(name: str = "duckdb", *, spark_master: str | None = None, memory
     if name == "duckdb":
         memory_limit = memory_limit or DEFAULT_MEMORY_LIMIT
         if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", memory_limit.strip(), flags=re.IGNORECASE):
-            raise EngineUnavailable(f"bad memory limit {memory_limit!r}: expected a size such as 500MB or 2GB")
+            raise InvalidArgument(f"bad memory limit {memory_limit!r}: expected a size such as 500MB or 2GB")
         if threads is not None and threads < 1:
-            raise EngineUnavailable(f"bad number of threads {threads}: expected 1 or more")
+            raise InvalidArgument(f"bad number of threads {threads}: expected 1 or more")
         return DuckDBEngine(memory_limit=memory_limit.strip(), threads=threads)
     if name == "spark":
         if memory_limit or threads:

@@ -6,25 +6,32 @@ importing a file twice changes nothing); an act whose id exists with other
 content is a correction: a new revision that supersedes the current one.
 Imports are all or nothing and run one at a time (an exclusive transaction on
 SQLite, a table lock on PostgreSQL), so two concurrent importers lose nothing.
+Reads never take the write lock: on SQLite only writes open their transaction
+with ``BEGIN IMMEDIATE``. A write lock held by another process for longer than
+``lock_timeout`` is ``DatabaseBusy``; every other failure of the database
+itself is ``DatabaseUnavailable``. SQLite files that pariah makes carry its
+``application_id``; another application's file is refused, never altered.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import os
+import secrets
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import create_engine, event, func, insert, inspect, select, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import create_engine, event, exc, func, insert, inspect, select, text
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
 from pariah import case as case_module
 from pariah.case import Case
-from pariah.exceptions import CaseConflict, DatabaseUnavailable, ImportRejected, InvalidArgument, PariahError, UnknownAct, UnknownCase
+from pariah.exceptions import (CannotWrite, CaseConflict, DatabaseBusy, DatabaseUnavailable, ForeignDatabase,
+                               ImportRejected, InvalidArgument, PariahError, UnknownAct, UnknownCase)
 from pariah.ledger import exchange
 from pariah.ledger.schema import EXCHANGE_COLUMNS, acts, cases, meta
 
@@ -36,6 +43,10 @@ Progress = Callable[[int, int], None]
 HEAD = "0003"
 #: The key of the PostgreSQL advisory lock taken while migrating ("pariah" in ASCII).
 MIGRATION_LOCK = 0x706172696168
+#: ``PRAGMA application_id`` of the SQLite files pariah makes ("pari" in ASCII).
+APPLICATION_ID = 0x70617269
+#: Seconds a write waits for another process's write lock before giving up with ``DatabaseBusy``.
+LOCK_TIMEOUT = 60.0
 
 
 def default_url() -> str:
@@ -59,25 +70,29 @@ class ImportResult:
     dry_run: bool = False
 
 
-def _engine(url: str) -> Engine:
+def _memory(url: str) -> bool:
+    return url in ("sqlite://", "sqlite:///:memory:")
+
+
+def _engine(url: str, lock_timeout: float) -> Engine:
+    shown = make_url(url).render_as_string(hide_password=True)
     if url.startswith("sqlite"):
-        memory = url in ("sqlite://", "sqlite:///:memory:")
+        memory = _memory(url)
         engine = create_engine(
             url,
-            connect_args={"timeout": 60, "check_same_thread": False},
+            connect_args={"timeout": lock_timeout, "check_same_thread": False},
             poolclass=StaticPool if memory else None,
         )
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi, _record):
-            # Let SQLAlchemy, not the driver, open transactions, and open them
-            # with a write lock so that concurrent writers queue instead of failing.
+            # Let SQLAlchemy, not the driver, open transactions (see _begin).
             dbapi.isolation_level = None
             cursor = dbapi.cursor()
             if not memory:
-                cursor.execute("PRAGMA journal_mode=WAL")
-                # WAL with synchronous=NORMAL stays consistent after a crash; a bigger page cache
-                # keeps the act-id index in memory during large imports.
+                # WAL (set once the file is known to be pariah's: Ledger._claim) with synchronous=NORMAL
+                # stays consistent after a crash; a bigger page cache keeps the act-id index in memory
+                # during large imports.
                 cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA cache_size=-262144")
             cursor.execute("PRAGMA foreign_keys=ON")
@@ -85,10 +100,25 @@ def _engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A write takes the write lock at once, so that concurrent writers queue instead of failing
+            # half-way; a read takes none, so that it is never kept waiting by a writer (WAL).
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+    else:
+        engine = create_engine(url)
 
-        return engine
-    return create_engine(url)
+    @event.listens_for(engine, "handle_error")
+    def _translate(context):
+        """The database's own failures as pariah's errors, in one place for every query."""
+        if not isinstance(context.sqlalchemy_exception, exc.OperationalError):
+            return None
+        original = context.original_exception
+        reason = str(original).strip().splitlines()[0] if str(original).strip() else original.__class__.__name__
+        if "database is locked" in reason or getattr(original, "sqlstate", None) == "55P03":
+            raise DatabaseBusy(f"database {shown} is busy: another process has held its write lock for over "
+                               f"{lock_timeout:g} s; try again later")
+        raise DatabaseUnavailable(f"database {shown}: {reason}")
+
+    return engine
 
 
 class Ledger:
@@ -98,20 +128,52 @@ class Ledger:
     ``postgresql+psycopg://...``); ``None`` means ``default_url()``. The schema
     is created or upgraded with Alembic on opening. With ``bundled=True`` the
     bundled cases are loaded, and loaded again (as revisions) when the bundled
-    data change.
+    data change. A write waits up to ``lock_timeout`` seconds (default
+    ``LOCK_TIMEOUT``) for another process's write lock, then raises ``DatabaseBusy``.
     """
 
-    def __init__(self, url: str | None = None, *, bundled: bool = True):
-        self.url = url or default_url()
+    def __init__(self, url: str | None = None, *, bundled: bool = True, lock_timeout: float | None = None):
+        if url is not None and not url.strip():
+            raise InvalidArgument("url: the database URL is empty; give one such as sqlite:///pariah.sqlite, "
+                                  "or none for the default database")
+        self.url = url if url is not None else default_url()
+        self.lock_timeout = LOCK_TIMEOUT if lock_timeout is None else lock_timeout
         try:
-            self.engine = _engine(self.url)
+            self.engine = _engine(self.url, self.lock_timeout)
+            self._writer = self.engine.execution_options(write=True)
+            self._claim()
             self._migrate()
         except PariahError:
             raise
         except Exception as e:
-            raise DatabaseUnavailable(f"cannot open database {self.url}: {e.__class__.__name__}: {str(e).splitlines()[0]}") from None
+            shown = self.url if "@" not in self.url else "(a database URL with a password)"
+            raise DatabaseUnavailable(f"cannot open database {shown}: {e.__class__.__name__}: {str(e).splitlines()[0]}") from None
         if bundled:
             self.sync_bundled()
+
+    def _claim(self) -> None:
+        """Make sure a SQLite file is pariah's (its ``application_id``), or new, before anything is written to it.
+
+        A file with another application id, or with tables but not pariah's, is refused. A pariah
+        file made before the id existed (pariah's tables, no id) is stamped."""
+        if self.engine.dialect.name != "sqlite" or _memory(self.url):
+            return
+        with self.engine.connect() as conn:
+            found = conn.exec_driver_sql("PRAGMA application_id").scalar()
+            tables = set(inspect(conn).get_table_names()) if found != APPLICATION_ID else set()
+        shown = make_url(self.url).database
+        if found and found != APPLICATION_ID:
+            raise ForeignDatabase(f"{shown}: a SQLite database of another application (application_id {found:#x}); "
+                                  "give pariah a database file of its own")
+        if tables and not {"acts", "cases"} <= tables:
+            raise ForeignDatabase(f"{shown}: a SQLite database with other tables ({', '.join(sorted(tables)[:5])}); "
+                                  "give pariah a database file of its own")
+        with self.engine.connect() as conn:
+            # outside any transaction (SQLite changes the journal mode only there); persistent in the file
+            conn.connection.dbapi_connection.execute("PRAGMA journal_mode=WAL")  # type: ignore[union-attr]
+        if found != APPLICATION_ID:
+            with self._writer.begin() as conn:
+                conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
 
     def _migrate(self) -> None:
         """Bring the schema to ``HEAD`` with Alembic, unless it is there already (a plain query, so
@@ -123,7 +185,7 @@ class Ledger:
         from alembic.config import Config
 
         config = Config(str(resources.files("pariah.ledger").joinpath("alembic.ini")))
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             config.attributes["connection"] = conn
@@ -161,7 +223,7 @@ class Ledger:
 
     def add_case(self, case: Case, *, replace: bool = True) -> bool:
         """Register a case; returns True when something changed."""
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             return self._put_case(conn, case, replace)
 
     def _put_case(self, conn: Connection, case: Case, replace: bool) -> bool:
@@ -210,9 +272,7 @@ class Ledger:
             unknown = [k for k in record if k not in EXCHANGE_COLUMNS]
             if unknown:
                 problems.append(f"{name}:{n}: {unknown[0]}: unknown column; expected {', '.join(EXCHANGE_COLUMNS)}")
-            non_text = [k for k, v in record.items() if v is not None and not isinstance(v, str)]
-            if non_text:
-                problems.append(f"{name}:{n}: {non_text[0]}: expected a string")
+            problems.extend(exchange.record_problems(record, f"{name}:{n}"))
         if problems:
             raise ImportRejected(problems)
         columns = {c: [(r.get(c) or "") for r in records] for c in EXCHANGE_COLUMNS}
@@ -237,7 +297,7 @@ class Ledger:
             frame, problems = exchange.duplicates(frame)
             if problems:
                 raise ImportRejected(problems)
-        with self.engine.connect() as conn:
+        with self._writer.connect() as conn:
             with conn.begin() as tx:
                 self._lock(conn)
                 for c in extra_cases:
@@ -249,6 +309,7 @@ class Ledger:
 
     def _lock(self, conn: Connection) -> None:
         if conn.dialect.name == "postgresql":
+            conn.execute(text(f"SET LOCAL lock_timeout = {int(self.lock_timeout * 1000)}"))
             conn.execute(text("LOCK TABLE acts IN SHARE ROW EXCLUSIVE MODE"))
 
     def _append(self, conn: Connection, frame: pd.DataFrame, progress: Progress | None) -> ImportResult:
@@ -399,23 +460,33 @@ class Ledger:
         """Write current acts to ``path`` (or ``stream``); returns the row count.
 
         The file is written next to its destination and moved in place, so a
-        failed export never leaves half a file.
+        failed export (a full disk, say) never leaves half a file. A link is
+        followed: the file it points to is replaced and the link kept. A
+        destination that is not a regular file (a folder, a device, a pipe) is
+        refused, as is one in a folder that does not exist.
         """
-        frame = self.export_frame(case_id)
         if path is None:
             if fmt == "parquet":
                 raise InvalidArgument("parquet export needs a file to write (path; '-o FILE')")
+            frame = self.export_frame(case_id)
             exchange.write(frame, stream, fmt)
             return len(frame)
-        path = Path(path)
-        tmp = path.with_name(f".{path.name}.partial")
+        target = _export_target(Path(path))
+        frame = self.export_frame(case_id)
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
         try:
             if fmt == "parquet":
                 exchange.write_parquet(frame, tmp)
             else:
-                with open(tmp, "w", encoding="utf-8", newline="") as f:
+                with open(tmp, "x", encoding="utf-8", newline="") as f:
                     exchange.write(frame, f, fmt)
-            os.replace(tmp, path)
+                    f.flush()
+                    os.fsync(f.fileno())
+            if target.exists():
+                os.chmod(tmp, target.stat().st_mode & 0o7777)
+            os.replace(tmp, target)
+        except OSError as e:
+            raise CannotWrite(f"cannot write {path}: {e.strerror or e}; nothing was written") from None
         finally:
             tmp.unlink(missing_ok=True)
         return len(frame)
@@ -434,10 +505,23 @@ class Ledger:
         files = bundled.bundled_files()
         definitions = [case_module.load(y) for y, _ in files]
         self.import_files([c for _, c in files if c is not None], extra_cases=definitions)
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             conn.execute(meta.delete().where(meta.c.key == "bundled"))
             conn.execute(insert(meta).values(key="bundled", value=stamp))
         return True
+
+
+def _export_target(path: Path) -> Path:
+    """The regular file an export replaces: ``path``, or the file its links lead to."""
+    real = Path(os.path.realpath(path))
+    if real.is_dir():
+        raise InvalidArgument(f"{path}: is a folder; give a file name such as {path / 'acts.csv'}")
+    if real.exists() and not real.is_file():
+        raise InvalidArgument(f"{path}: not a regular file (a device or pipe); give a file name, "
+                              "or no path to write to the stream (standard output)")
+    if not real.parent.is_dir():
+        raise InvalidArgument(f"{path}: the folder {real.parent} does not exist; create it first")
+    return real
 
 
 def _audit_errors(frame: pd.DataFrame, cases: dict[str, Case]) -> list[str]:

@@ -18,6 +18,12 @@ KEY_ACTS = {"recognize": "recognizes", "withdraw_recognition": "withdraws recogn
 SOURCE = "Source: pariah ledger of sourced diplomatic acts"
 
 
+def plain_text(text: str) -> str:
+    """``text`` as matplotlib shows it literally: a ``$`` escaped, so that a name such as
+    ``$\\frac{1}{$`` is drawn as written instead of being parsed (and failing) as mathtext."""
+    return str(text).replace("$", r"\$")
+
+
 def key_acts(case, acts: pd.DataFrame, limit: int = 6) -> pd.DataFrame:
     """The acts worth a label: recognition and ambassador moves by the P5, the coalition leader and organizations."""
     big = set(reference.bloc_members("P5")) | {case.coalition_leader}
@@ -61,7 +67,7 @@ def plot_index(index: pd.DataFrame, case, path: str | Path, acts: pd.DataFrame |
                 ax.annotate(f"{row.actor} {KEY_ACTS[row.act]}", (when, 0.03 + 0.08 * (i % 4)), fontsize=7,
                             rotation=0, xytext=(3, 0), textcoords="offset points")
     ax.set_ylim(0, 1.02)
-    ax.set_title(f"Isolation index: {case.name}")
+    ax.set_title(f"Isolation index: {plain_text(case.name)}")
     ax.set_xlabel("date")
     ax.set_ylabel("isolation index (1 = no relations above 'none')")
     ax.legend(loc="upper right", fontsize=8)
@@ -90,7 +96,7 @@ def plot_cohesion(cohesion: pd.DataFrame, case, path: str | Path, defections: pd
             if dates.min() <= when <= dates.max():
                 ax.annotate(row.state, (when, 0.05 + 0.06 * (i % 6)), fontsize=6, color="#a50f15")
     ax.set_ylim(0, 1.02)
-    ax.set_title(f"Coalition cohesion: {case.name}")
+    ax.set_title(f"Coalition cohesion: {plain_text(case.name)}")
     ax.set_xlabel("date")
     ax.set_ylabel("weighted share of coalition members holding")
     ax.legend(loc="lower left", fontsize=8)
@@ -135,7 +141,7 @@ def plot_leverage(frame: pd.DataFrame, case, path: str | Path) -> Path:
     ax.plot(dates, frame["supplied"], color="#cb181d", lw=1.5, label="supplied by black knights")
     ax.plot(dates, frame["leverage"], color="black", lw=2.2, label="leverage")
     ax.set_ylim(0, max(0.05, float(frame[["withheld", "supplied", "leverage"]].max().max()) * 1.15))
-    ax.set_title(f"Leverage of nonrecognition: {case.name}")
+    ax.set_title(f"Leverage of nonrecognition: {plain_text(case.name)}")
     ax.set_xlabel("date")
     ax.set_ylabel("share of the value of relations")
     ax.legend(fontsize=8)

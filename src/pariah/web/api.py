@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pariah.ledger.schema import EXCHANGE_COLUMNS
-from pariah.web.params import (CASES_PATTERN, MAX_BODY, MAX_COMPARE, Align, CompareMeasure, AsOf, CasePath, Freq, FreqQ, From,
+from pariah.web.params import (CASES_PATTERN, MAX_COMPARE, Align, CompareMeasure, AsOf, CasePath, Freq, FreqQ, From,
                                HTTPProblem, KnownOn, Scheme, SchemeQ, To, cached_json, day, encode,
                                known_parameters, period, views_of)
 from pariah.web.schemas import (ACT_SCHEMA, ERRORS, ActOut, BlackKnight, CaseInfo, CaseSummary, CohesionRow,
@@ -164,16 +164,13 @@ async def api_post_acts(request: Request,
     """A list of acts in the exchange format's columns. Validation is the importer's: one bad act
     rejects them all (422, every problem listed, nothing written); an act whose id exists with
     the same content changes nothing; with other content it is a correction, kept as a new revision."""
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_BODY:
-        raise HTTPProblem(413, f"body of {length} bytes; send at most {MAX_BODY} bytes per request")
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise HTTPProblem(413, f"body of {len(raw)} bytes; send at most {MAX_BODY} bytes per request")
+    raw = await request.body()  # at most MAX_BODY bytes (pariah.web.limits)
     try:
         records = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as e:
         raise HTTPProblem(422, f"body: not JSON ({e}); send a JSON list of act objects") from None
+    except RecursionError:
+        raise HTTPProblem(422, "body: JSON nested too deeply; send a JSON list of flat act objects") from None
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise HTTPProblem(422, "body: expected a JSON list of act objects with the exchange-format columns "
                           f"({', '.join(EXCHANGE_COLUMNS)})")

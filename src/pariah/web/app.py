@@ -27,6 +27,7 @@ from pariah.exceptions import ImportRejected, PariahError
 from pariah.ladder import LEVEL_NAMES
 from pariah.present import maps, pages
 from pariah.web import api, params
+from pariah.web.limits import BodyLimit
 from pariah.web.api import case_list
 from pariah.web.params import HTTPProblem, day
 from pariah.present.records import Views
@@ -95,7 +96,8 @@ def create_app(ledger, *, write_token: str | None = None, cache_seconds: float |
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
     app.state.views = Views(ledger, ttl=cache_seconds)
     app.state.write_token = write_token or None
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)  # outermost of the two: its headers go on the 413s too
     app.include_router(api.router)
     app.mount("/static", StaticFiles(packages=[("pariah.present", "static")]), name="static")
     _errors(app)
@@ -146,8 +148,9 @@ def _errors(app: FastAPI) -> None:
         and for a rejected import every problem."""
         if isinstance(exc, ImportRejected):
             return _problem(request, exc.http_status,
-                            f"import rejected: {len(exc.problems)} problem(s); nothing was written", exc.problems)
-        return _problem(request, exc.http_status, str(exc))
+                            f"import rejected: {exc.total} problem(s); nothing was written", exc.lines())
+        retry = getattr(exc, "retry_after", None)
+        return _problem(request, exc.http_status, str(exc), headers={"Retry-After": str(retry)} if retry else None)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
@@ -167,7 +170,9 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception):
         log.exception("error on %s %s", request.method, request.url.path)
-        return _problem(request, 500, "internal error; the server's log has the details")
+        # Starlette answers this one outside every middleware: the security headers are added here.
+        return _problem(request, 500, "internal error; the server's log has the details",
+                        headers={k.decode(): v.decode() for k, v in SECURITY_HEADERS})
 
 
 # ---- assets ------------------------------------------------------------------------
