@@ -7,9 +7,9 @@ from typing import Any, List, Optional
 
 import typer
 
-from pariah.cli.common import (Fmt, FormatOption, FreqOption, FromOption, KnownOnOption, PlotOption, ToOption,
-                               WeightsFileOption, WeightsOption, app, emit, guarded, open_ledger, parse_date,
-                               plot_path, say, weights)
+from pariah.cli.common import (Fmt, FormatOption, FreqOption, FromOption, KnownOnOption, NoTitleOption, PlotOption,
+                               ToOption, WeightsFileOption, WeightsOption, app, emit, guarded, open_ledger, parse_date,
+                               plot_path, weights, written)
 from pariah.dates import Align, Freq
 
 STATUS_TABLE = ["state", "name", "level", "level_name", "since", "hostile", "last_act", "last_date"]
@@ -46,7 +46,7 @@ def index_(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."),
            weights_: str = WeightsOption, weights_file: Optional[Path] = WeightsFileOption,
            known_on: Optional[str] = typer.Option(None, "--known-on", help="Only acts public by this date."),
            profile: bool = typer.Option(False, "--profile", help="Show the ladder profile (states at or above each level) instead."),
-           plot: Optional[Path] = PlotOption, fmt: Fmt = FormatOption) -> None:
+           plot: Optional[Path] = PlotOption, no_title: bool = NoTitleOption, fmt: Fmt = FormatOption) -> None:
     """The isolation index per period (1 = no relations above 'none'), with its sensitivity band."""
     from pariah import measure
 
@@ -64,8 +64,7 @@ def index_(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."),
     if plot:
         from pariah.report import figures
 
-        figures.plot_index(rows, c, plot, acts)
-        say(f"figure written to {plot}")
+        written(figures.plot_index(rows, c, plot, acts, title=not no_title))
 
 
 @app.command()
@@ -75,7 +74,7 @@ def cohesion(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."
              weights_: str = WeightsOption, weights_file: Optional[Path] = WeightsFileOption,
              as_of: Optional[str] = typer.Option(None, "--as-of", help="Date for --show defections or black-knights."),
              show: Show = typer.Option(Show.series, "--show", help="series, defections or black-knights."),
-             plot: Optional[Path] = PlotOption, fmt: Fmt = FormatOption) -> None:
+             plot: Optional[Path] = PlotOption, no_title: bool = NoTitleOption, fmt: Fmt = FormatOption) -> None:
     """Coalition cohesion per period, the dated defections, or the black-knight roster."""
     from pariah import measure
 
@@ -97,8 +96,8 @@ def cohesion(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."
         from pariah.report import figures
 
         series = measure.cohesion(c, acts, **period)
-        figures.plot_cohesion(series, c, plot, measure.defections(c, acts, as_of=period["end"]))
-        say(f"figure written to {plot}")
+        written(figures.plot_cohesion(series, c, plot, measure.defections(c, acts, as_of=period["end"]),
+                                      title=not no_title))
 
 
 @app.command()
@@ -106,7 +105,7 @@ def cohesion(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."
 def compare(ctx: typer.Context, cases: List[str] = typer.Argument(..., help="Two or more case ids."),
             align: Align = typer.Option(Align.start, "--align", help="start: months since each start; calendar: dates."),
             freq: Freq = FreqOption, weights_: str = WeightsOption,
-            plot: Optional[Path] = PlotOption, fmt: Fmt = FormatOption) -> None:
+            plot: Optional[Path] = PlotOption, no_title: bool = NoTitleOption, fmt: Fmt = FormatOption) -> None:
     """The isolation indices of several cases on one axis."""
     from pariah import measure
 
@@ -118,5 +117,4 @@ def compare(ctx: typer.Context, cases: List[str] = typer.Argument(..., help="Two
     if plot:
         from pariah.report import figures
 
-        figures.plot_compare(rows, plot, align.value)
-        say(f"figure written to {plot}")
+        written(figures.plot_compare(rows, plot, align.value, title=not no_title))
