@@ -20,6 +20,7 @@ import pandas as pd
 from pariah import reference
 from pariah.exceptions import InvalidArgument, InvalidDate, InvalidFile, UnknownActor
 from pariah.acts import ACTS
+from pariah.extras import available, require
 from pariah.dates import date_bounds
 from pariah.ledger.schema import CONFIDENCE, EXCHANGE_COLUMNS
 
@@ -77,7 +78,10 @@ def read(path: str | Path, fmt: str | None = None) -> tuple[Rows | None, list[st
 
 
 def _read_csv_fast(path: Path, data: bytes) -> tuple[Rows | None, list[str]] | None:
-    """Read a plain CSV with pyarrow; None when line numbers could not be exact (then the csv module reads it)."""
+    """Read a plain CSV with pyarrow; None when line numbers could not be exact or pyarrow is not installed
+    (the ``parquet`` extra), and then the csv module reads it, to the same rows."""
+    if not available("pyarrow"):
+        return None
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
@@ -192,8 +196,8 @@ def _read_jsonl(path: Path, text: str) -> tuple[Rows | None, list[str]]:
 
 
 def _read_parquet(path: Path, data: bytes) -> tuple[Rows | None, list[str]]:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    pa = require("pyarrow", extra="parquet", purpose="reading Parquet files")
+    pq = require("pyarrow.parquet", extra="parquet", purpose="reading Parquet files")
 
     try:
         table = pq.read_table(pa.BufferReader(data))
@@ -359,8 +363,8 @@ def write(frame: pd.DataFrame, stream, fmt: str) -> None:
 
 
 def write_parquet(frame: pd.DataFrame, path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    pa = require("pyarrow", extra="parquet", purpose="writing Parquet files")
+    pq = require("pyarrow.parquet", extra="parquet", purpose="writing Parquet files")
 
     table = pa.Table.from_pandas(frame[list(EXCHANGE_COLUMNS)].astype(str), preserve_index=False)
     pq.write_table(table, path)
