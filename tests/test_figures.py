@@ -209,6 +209,15 @@ def test_files_png_at_300_dpi_svg_and_pdf_the_same_every_time(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["again", "fig.pdf", "fig.png", "fig.svg"]
 
 
+def test_save_makes_the_folder_and_says_when_it_cannot_write(tmp_path):
+    from pariah.exceptions import InvalidFile
+
+    assert figures.save(FIGURES["compare"](), tmp_path / "new" / "deeper" / "fig.svg")[0].exists()
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    with pytest.raises(InvalidFile, match=r"file/fig.png: cannot write the figure: "):
+        figures.save(FIGURES["compare"](), tmp_path / "file" / "fig.png")
+
+
 @pytest.mark.parametrize("path,names", [("a.png", ["a.png"]), ("a.PDF", ["a.PDF"]), ("a", ["a.png", "a.svg", "a.pdf"])])
 def test_figure_paths(path, names):
     assert [p.name for p in figures.figure_paths(path)] == names

@@ -16,7 +16,7 @@ both. What every figure keeps to, for a journal:
 ``save(fig, "fig.png")`` writes one file by its suffix: ``.png`` (300 dpi), ``.svg`` (text kept as
 text) or ``.pdf`` (TrueType fonts embedded); ``save(fig, "fig")``, without a suffix, writes
 ``fig.png``, ``fig.svg`` and ``fig.pdf``. Each file is written beside its destination and moved into
-place when complete.
+place when complete; a missing folder is created.
 
 >>> import pariah
 >>> from pariah import measure
@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from pariah import reference
-from pariah.exceptions import InvalidArgument
+from pariah.exceptions import InvalidArgument, InvalidFile
 
 KEY_ACTS = {"recognize": "recognizes", "withdraw_recognition": "withdraws recognition",
             "accept_ambassador": "accepts ambassador", "appoint_ambassador": "sends ambassador",
@@ -113,11 +113,14 @@ def _save_one(fig, path: Path, dpi: int) -> None:
     tmp = path.with_name(f".{path.name}.partial")
     salt = matplotlib.rcParams["svg.hashsalt"] or path.stem   # ids unique per file, the same every run
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with matplotlib.rc_context({"svg.hashsalt": salt}):
             fig.savefig(tmp, format=fmt, dpi=dpi if fmt == "png" else "figure", metadata=metadata)
         tmp.replace(path)
+    except OSError as e:
+        raise InvalidFile(f"{path}: cannot write the figure: {e.strerror or e}; choose a folder you can write to") from None
     finally:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):   # nothing left, or no folder to leave it in
             tmp.unlink()
 
 
