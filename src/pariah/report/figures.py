@@ -225,37 +225,64 @@ def annotate_points(fig, ax, points: list[tuple[Any, float, str]], *, color: str
 
 
 def _place_labels(fig, ax, notes) -> None:
+    """Try places nearest first: free of other labels and of the drawn lines; failing that, free of
+    other labels; failing that, the nearest place on the side away from the nearer edge."""
     from matplotlib.text import Text
 
     fig.canvas.draw()   # the layout, so that sizes in points are final
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
+    lines = _line_points(fig, ax)
     placed: list = []
     for note in notes:
         px, py = ax.transData.transform((ax.convert_xunits(note.xy[0]), note.xy[1]))
         prefer_up = (py - frame.y0) / (frame.height or 1) < 0.55
         prefer_right = (px - frame.x0) / (frame.width or 1) < 0.75
+        candidates = [((4 if right else -4, (LABEL_OFFSET + LABEL_STEP * (rank // 2)) *
+                        (1 if (rank % 2 == 0) == prefer_up else -1)), right)
+                      for rank in range(12) for right in (prefer_right, not prefer_right)]
         best = None
-        for rank in range(12):
-            dy = (LABEL_OFFSET + LABEL_STEP * (rank // 2)) * (1 if (rank % 2 == 0) == prefer_up else -1)
-            for right in (prefer_right, not prefer_right):
-                note.xyann = (4 if right else -4, dy)
+        for avoid_lines in (True, False):
+            for offset, right in candidates:
+                note.xyann = offset
                 note.set_ha("left" if right else "right")
-                note.set_va("bottom" if dy > 0 else "top")
-                box = Text.get_window_extent(note, renderer)   # the text alone, not its leader line
+                note.set_va("bottom" if offset[1] > 0 else "top")
+                box = Text.get_window_extent(note, renderer).padded(1.5)   # the text alone, not its leader line
                 inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
-                if inside and not any(box.overlaps(other) for other in placed):
+                if inside and not any(box.overlaps(other) for other in placed) and \
+                        not (avoid_lines and len(lines) and box.count_contains(lines)):
                     best = (note.xyann, note.get_ha(), note.get_va())
                     break
             if best:
                 break
-        if best is None:   # nowhere free: the nearest place on the preferred side
+        if best is None:
             best = ((4 if prefer_right else -4, LABEL_OFFSET if prefer_up else -LABEL_OFFSET),
                     "left" if prefer_right else "right", "bottom" if prefer_up else "top")
         note.xyann, ha, va = best
         note.set_ha(ha)
         note.set_va(va)
         placed.append(Text.get_window_extent(note, renderer))
+
+
+def _line_points(fig, ax) -> np.ndarray:
+    """Points along every line drawn in ``ax`` and its twins, in display coordinates (steps as drawn)."""
+    from matplotlib.cbook import STEP_LOOKUP_MAP
+
+    out = []
+    for other in fig.axes:
+        if other.get_position().bounds != ax.get_position().bounds:
+            continue
+        for line in other.lines:
+            if line.get_linestyle() in ("None", "none", " ", "") or len(line.get_xdata()) < 2:
+                continue
+            x = np.asarray(other.convert_xunits(line.get_xdata()), dtype=float)
+            y = np.asarray(line.get_ydata(), dtype=float)
+            x, y = STEP_LOOKUP_MAP[line.get_drawstyle()](x, y)
+            points = other.transData.transform(np.column_stack([x, y]))
+            steps = np.linspace(0, 1, 12)[:-1, None, None]
+            dense = points[:-1][None] + steps * (points[1:] - points[:-1])[None]
+            out.append(np.vstack([dense.reshape(-1, 2), points[-1:]]))
+    return np.vstack(out) if out else np.empty((0, 2))
 
 
 # ---- the figures ---------------------------------------------------------------------------------
