@@ -171,12 +171,11 @@ def _finish(fig, ax, *, title: str | None, notes: Sequence[str], handles: Sequen
     return fig
 
 
-def _change_panel(ax, x, values: pd.Series, color: str, label: str | None = None) -> None:
+def _change_panel(ax, x, values: pd.Series, color: str) -> None:
     """Change since the first value, in the series' own units, on the lower panel."""
     change = values.to_numpy(dtype=float) - float(values.iloc[0])
     ax.axhline(0, color="#999999", lw=0.6)
-    ax.plot(x, change, color=color, lw=1.4, label=label or "_change")
-    return None
+    ax.plot(x, change, color=color, lw=1.4, label="_change")
 
 
 # ---- axes that show the movement, and labels at their points ------------------------------------
