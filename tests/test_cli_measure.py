@@ -31,8 +31,9 @@ def test_index_weights_and_errors(db, tmp_path):
     assert reversed_.exit_code == 2 and "starts on 2024-02-01, after it ends on 2023-02-01" in reversed_.output
     bad = invoke("index", "taliban-2021", "--weights", "size")
     assert bad.exit_code == 2 and "unknown weighting scheme 'size'" in bad.output
-    wrong = invoke("index", "taliban-2021", "--plot", tmp_path / "x.pdf")
-    assert wrong.exit_code == 2 and "expected a .png or .svg" in wrong.output
+    wrong = invoke("index", "taliban-2021", "--plot", tmp_path / "x.gif")
+    assert wrong.exit_code == 2 and "--plot: figure file" in wrong.output and "expected a .png, .svg or .pdf" in wrong.output
+    assert len(wrong.output.strip().splitlines()) == 1 and not (tmp_path / "x.gif").exists()
     weights = tmp_path / "w.csv"
     weights.write_text("CHN,3\nXX,1\n", encoding="utf-8")
     result = invoke("index", "taliban-2021", "--weights-file", weights)
@@ -52,6 +53,18 @@ def test_cohesion_modes(db, tmp_path):
     svg = tmp_path / "c.svg"
     assert invoke("cohesion", "taliban-2021", "--plot", svg).exit_code == 0
     assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_plot_without_suffix_writes_png_svg_and_pdf(db, tmp_path):
+    result = invoke("index", "taliban-2021", "--from", "2024-01-01", "--to", "2024-06-01", "--plot", tmp_path / "fig",
+                    "--no-title", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "fig.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "fig.pdf").read_bytes()[:5] == b"%PDF-"
+    svg = (tmp_path / "fig.svg").read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<?xml") and "Isolation index:" not in svg and "Source: pariah ledger" in svg
+    assert f"figures written to {tmp_path / 'fig.png'}, {tmp_path / 'fig.svg'}, {tmp_path / 'fig.pdf'}" in result.output
+    assert sorted(p.name for p in tmp_path.glob("*fig*")) == ["fig.pdf", "fig.png", "fig.svg"]   # nothing half-written left
 
 
 def test_compare(db, tmp_path):

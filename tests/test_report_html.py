@@ -87,15 +87,19 @@ def test_bad_dates_are_clear_errors(ledger):
         html.build(case, acts, as_of="2024-13")
 
 
-def test_figures_png_and_svg(ledger, tmp_path):
+def test_figures_png_svg_and_pdf(ledger, tmp_path):
     built = html.build(ledger.case("test-case"), ledger.acts("test-case"), as_of="2025-12-31", map_dates=["2024-06-01"])
-    paths = built.write_figures(tmp_path / "png")
-    assert sorted(p.name for p in paths) == ["cohesion.png", "index.png", "map-2024-06-01.svg"]
-    assert (tmp_path / "png" / "index.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    svgs = built.write_figures(tmp_path / "svg", fmt="svg")
-    assert all(p.read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg")) for p in svgs)
-    with pytest.raises(PariahError, match="png or svg"):
-        built.write_figures(tmp_path / "x", fmt="gif")
+    paths = built.write_figures(tmp_path / "all")
+    assert sorted(p.name for p in paths) == sorted(f"{name}.{fmt}" for name in ("index", "cohesion", "map-2024-06-01")
+                                                   for fmt in ("png", "svg", "pdf"))
+    for name in ("index", "cohesion", "map-2024-06-01"):
+        assert (tmp_path / "all" / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert (tmp_path / "all" / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
+        assert (tmp_path / "all" / f"{name}.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    svgs = built.write_figures(tmp_path / "svg", "svg")
+    assert sorted(p.name for p in svgs) == ["cohesion.svg", "index.svg", "map-2024-06-01.svg"]
+    with pytest.raises(PariahError, match="expected png, svg, pdf"):
+        built.write_figures(tmp_path / "x", "gif")
 
 
 def test_status_report_for_demo_with_and_without_acts(ledger, tmp_path):
@@ -119,9 +123,12 @@ def test_report_command(ledger, tmp_path, monkeypatch):
     out = tmp_path / "r.html"
     result = CliRunner().invoke(cli_app(), ["report", "test-case", "-o", str(out), "--as-of", "2025-12-31",
                                             "--map-date", "2024-06-01", "--figures", str(tmp_path / "figs"),
-                                            "--figure-format", "svg"])
+                                            "--figure-format", "svg", "--figure-format", "pdf", "--no-title"])
     assert result.exit_code == 0, result.output
     assert out.exists() and '<figure id="map-2024-06-01">' in out.read_text(encoding="utf-8")
-    assert (tmp_path / "figs" / "index.svg").exists() and (tmp_path / "figs" / "map-2024-06-01.svg").exists()
+    assert sorted(p.name for p in (tmp_path / "figs").iterdir()) == sorted(
+        f"{name}.{fmt}" for name in ("index", "cohesion", "map-2024-06-01") for fmt in ("svg", "pdf"))
+    assert "ladder levels on" not in (tmp_path / "figs" / "map-2024-06-01.svg").read_text(encoding="utf-8")
+    assert "6 figure files (svg, pdf) written to" in result.output
     missing = CliRunner().invoke(cli_app(), ["report", "nope", "-o", str(out)])
     assert missing.exit_code == 2 and "unknown case 'nope'" in missing.output

@@ -50,7 +50,9 @@ FreqOption = typer.Option(Freq.month, "--freq", help="One value per day, month o
 WeightsOption = typer.Option("equal", "--weights", help="Weighting scheme: equal, population, region, power, relations or custom.")
 IndexWeightsOption = typer.Option("relations", "--weights", help="Weighting scheme: relations (the default: value of relations), equal, population, region, power or custom.")
 WeightsFileOption = typer.Option(None, "--weights-file", help="CSV of ISO3,weight for --weights custom.")
-PlotOption = typer.Option(None, "--plot", help="Also write a figure (.png or .svg).")
+PlotOption = typer.Option(None, "--plot", help="Also write a figure: .png (300 dpi), .svg or .pdf by the suffix; "
+                                               "no suffix writes all three (--plot fig: fig.png, fig.svg, fig.pdf).")
+NoTitleOption = typer.Option(False, "--no-title", help="Leave the title out of the figure (for a caption of your own).")
 KnownOnOption = typer.Option(None, "--known-on", help="Knowledge time: only acts public by this date.")
 
 
@@ -98,9 +100,21 @@ def case_date(case, value: Optional[str], option: str) -> Optional[dt.date]:
 
 
 def plot_path(plot: Optional[Path]) -> Optional[Path]:
-    if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
-        raise InvalidArgument(f"--plot: {plot}: expected a .png or .svg file")
+    """``--plot``, checked before any work is done (``pariah.report.figures.figure_paths``)."""
+    if plot is not None:
+        from pariah.report.figures import figure_paths
+
+        try:
+            figure_paths(plot)
+        except InvalidArgument as e:
+            raise InvalidArgument(f"--plot: {e}") from None
     return plot
+
+
+def written(paths: "list[Path]") -> None:
+    """Say which figure files were written."""
+    say(f"figure written to {', '.join(str(p) for p in paths)}" if len(paths) == 1 else
+        f"figures written to {', '.join(str(p) for p in paths)}")
 
 
 def weights(scheme: str, weights_file: Optional[Path]) -> Any:

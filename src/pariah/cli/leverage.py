@@ -6,8 +6,8 @@ from typing import List, Optional
 
 import typer
 
-from pariah.cli.common import (Fmt, FormatOption, FreqOption, FromOption, PlotOption, ToOption, app, case_date, emit, guarded,
-                               open_ledger, parse_date, plot_path, say)
+from pariah.cli.common import (Fmt, FormatOption, FreqOption, FromOption, NoTitleOption, PlotOption, ToOption, app,
+                               case_date, emit, guarded, open_ledger, parse_date, plot_path, written)
 from pariah.dates import Freq
 
 
@@ -25,7 +25,7 @@ def leverage(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."
              engagement: bool = typer.Option(False, "--engagement", help="Conditional engagement against waiting, per period."),
              compare_with: List[str] = typer.Option([], "--compare", help="Other case ids to compare at matched months (repeat, or comma-separated)."),
              as_of: Optional[str] = typer.Option(None, "--as-of", help="Date for --restore (default: today or the case end)."),
-             plot: Optional[Path] = PlotOption, fmt: Fmt = FormatOption) -> None:
+             plot: Optional[Path] = PlotOption, no_title: bool = NoTitleOption, fmt: Fmt = FormatOption) -> None:
     """What the coalition withholds, what black knights supply, and the leverage left."""
     from pariah import leverage as lv
     from pariah.report import figures
@@ -40,8 +40,7 @@ def leverage(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."
                           freq=freq.value)
         emit(rows.round(4), fmt, "leverage at matched months")
         if plot:
-            figures.plot_leverage_compare(rows, plot)
-            say(f"figure written to {plot}")
+            written(figures.plot_leverage_compare(rows, plot, title=not no_title))
         return
     first, last = parse_date(start, "--from"), parse_date(end, "--to")
     frame = lv.decompose(c, acts, start=first, end=last, freq=freq.value, values=custom)
@@ -59,5 +58,4 @@ def leverage(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."
     else:
         emit(frame.round(4), fmt, f"{case}: leverage")
     if plot:
-        figures.plot_leverage(frame, c, plot)
-        say(f"figure written to {plot}")
+        written(figures.plot_leverage(frame, c, plot, title=not no_title))

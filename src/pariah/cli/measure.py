@@ -7,9 +7,9 @@ from typing import Any, List, Optional
 
 import typer
 
-from pariah.cli.common import (Fmt, FormatOption, FreqOption, FromOption, IndexWeightsOption, KnownOnOption, PlotOption,
-                               ToOption, WeightsFileOption, WeightsOption, app, case_date, emit, guarded, open_ledger, parse_date,
-                               plot_path, say, weights)
+from pariah.cli.common import (Fmt, FormatOption, FreqOption, FromOption, IndexWeightsOption, KnownOnOption, NoTitleOption,
+                               PlotOption, ToOption, WeightsFileOption, WeightsOption, app, case_date, emit, guarded,
+                               open_ledger, parse_date, plot_path, weights, written)
 from pariah.dates import Align, CompareMeasure, Freq
 
 EMPTY_PERIOD = "no dates in the period: --to is before --from, or the period lies outside the case"
@@ -51,7 +51,7 @@ def index_(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."),
            weights_: str = IndexWeightsOption, weights_file: Optional[Path] = WeightsFileOption,
            known_on: Optional[str] = typer.Option(None, "--known-on", help="Only acts public by this date."),
            profile: bool = typer.Option(False, "--profile", help="Show the ladder profile (states at or above each level) instead."),
-           plot: Optional[Path] = PlotOption, fmt: Fmt = FormatOption) -> None:
+           plot: Optional[Path] = PlotOption, no_title: bool = NoTitleOption, fmt: Fmt = FormatOption) -> None:
     """The isolation index per period (1 = no relations above 'none'), its two sensitivity bands and its change
     since the start and over 12 months."""
     from pariah import measure
@@ -71,8 +71,7 @@ def index_(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."),
     if plot:
         from pariah.report import figures
 
-        figures.plot_index(rows, c, plot, acts)
-        say(f"figure written to {plot}")
+        written(figures.plot_index(rows, c, plot, acts, title=not no_title))
 
 
 @app.command()
@@ -82,7 +81,7 @@ def cohesion(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."
              weights_: str = WeightsOption, weights_file: Optional[Path] = WeightsFileOption,
              as_of: Optional[str] = typer.Option(None, "--as-of", help="Date for --show defections or black-knights."),
              show: Show = typer.Option(Show.series, "--show", help="series, defections or black-knights."),
-             plot: Optional[Path] = PlotOption, fmt: Fmt = FormatOption) -> None:
+             plot: Optional[Path] = PlotOption, no_title: bool = NoTitleOption, fmt: Fmt = FormatOption) -> None:
     """Coalition cohesion per period, the dated defections, or the black-knight roster."""
     from pariah import measure
 
@@ -106,8 +105,8 @@ def cohesion(ctx: typer.Context, case: str = typer.Argument(..., help="Case id."
         from pariah.report import figures
 
         series = measure.cohesion(c, acts, **period)
-        figures.plot_cohesion(series, c, plot, measure.defections(c, acts, as_of=period["end"]))
-        say(f"figure written to {plot}")
+        written(figures.plot_cohesion(series, c, plot, measure.defections(c, acts, as_of=period["end"]),
+                                      title=not no_title))
 
 
 @app.command()
@@ -117,7 +116,7 @@ def compare(ctx: typer.Context, cases: List[str] = typer.Argument(..., help="Two
             measure_: CompareMeasure = typer.Option(CompareMeasure.change, "--measure",
                                                     help="change: the index's change since each start; realised: share of the possible movement; index: the index."),
             freq: Freq = FreqOption, weights_: str = IndexWeightsOption,
-            plot: Optional[Path] = PlotOption, fmt: Fmt = FormatOption) -> None:
+            plot: Optional[Path] = PlotOption, no_title: bool = NoTitleOption, fmt: Fmt = FormatOption) -> None:
     """Several cases, each measured against its own start, on one axis (one column per case in the table)."""
     from pariah import measure
 
@@ -137,5 +136,4 @@ def compare(ctx: typer.Context, cases: List[str] = typer.Argument(..., help="Two
     if plot:
         from pariah.report import figures
 
-        figures.plot_compare(rows, plot, align.value)
-        say(f"figure written to {plot}")
+        written(figures.plot_compare(rows, plot, align.value, title=not no_title))

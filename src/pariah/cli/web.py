@@ -17,6 +17,7 @@ MIN_TOKEN = 16
 class FigureFormat(str, Enum):
     png = "png"
     svg = "svg"
+    pdf = "pdf"
 
 
 @app.command("serve")
@@ -90,9 +91,11 @@ def report(
     known_on: Optional[str] = typer.Option(None, "--known-on", help="Count only acts public by this date, everywhere in the report."),
     map_dates: Optional[List[str]] = typer.Option(
         None, "--map-date", help="Date of one map; repeat for several (default: the start, the middle and --as-of)."),
-    figures: Optional[Path] = typer.Option(None, "--figures", help="Also write the figures into this folder."),
-    figure_format: FigureFormat = typer.Option(FigureFormat.png, "--figure-format",
-                                               help="png or svg for the charts; the maps are always SVG."),
+    figures: Optional[Path] = typer.Option(
+        None, "--figures", help="Also write the figures (index, cohesion, one map per date) into this folder."),
+    figure_format: Optional[List[FigureFormat]] = typer.Option(
+        None, "--figure-format", help="png (300 dpi), svg or pdf; repeat for several (default: all three)."),
+    no_title: bool = typer.Option(False, "--no-title", help="Leave the titles out of the figure files."),
 ) -> None:
     """Write one self-contained HTML report of a case: maps, index, cohesion, status and acts with sources, methods."""
     from pariah.report import html
@@ -108,5 +111,6 @@ def report(
     path = built.write_html(output or Path(f"{case_id}-report.html"))
     say(f"report written to {path}")
     if figures is not None:
-        written = built.write_figures(figures, figure_format.value)
-        say(f"{len(written)} figures written to {figures}")
+        chosen = [f.value for f in figure_format] if figure_format else list(html.FIGURE_FORMATS)
+        files = built.write_figures(figures, chosen, title=not no_title)
+        say(f"{len(files)} figure files ({', '.join(chosen)}) written to {figures}")

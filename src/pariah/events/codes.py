@@ -64,7 +64,7 @@ def _gdelt_file(name: str) -> Path:
     except metadata.PackageNotFoundError:
         raise MissingReference(
             f"the CAMEO and GDELT reference tables come from the 'gdelt' package, which is not installed; "
-            f"install it with: pip install gdelt=={GDELT_VERSION}") from None
+            "install it with: pip install 'pariah[events]'") from None
     for file in dist.files or ():
         if file.name == name:
             path = Path(str(dist.locate_file(file))).resolve()

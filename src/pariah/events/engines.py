@@ -49,6 +49,7 @@ from pathlib import Path
 import pandas as pd
 
 from pariah.exceptions import EngineUnavailable, EventFormatError, InvalidArgument
+from pariah.extras import require
 from pariah.events.formats import BOM, Layout
 
 ENGINES = ("duckdb", "spark")
@@ -154,12 +155,9 @@ class DuckDBEngine(_Engine):
     files_per_scan = 500
 
     def __init__(self, memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int | None = None):
-        try:
-            import duckdb
-            import ibis  # noqa: F401
-        except ImportError:
-            raise EngineUnavailable("the DuckDB engine needs ibis-framework and duckdb: "
-                                    "pip install ibis-framework duckdb") from None
+        duckdb = require("duckdb", extra="events", purpose="the DuckDB engine")
+        require("ibis", extra="events", purpose="the DuckDB engine")
+        require("pyarrow", extra="events", purpose="the DuckDB engine")
         self._spill = tempfile.TemporaryDirectory(prefix="pariah-duckdb-")
         config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": memory_limit,
                                                                    "temp_directory": self._spill.name}

@@ -13,8 +13,6 @@ state is the other actor's country, when it is a state and not the target itself
 """
 from __future__ import annotations
 
-import ibis
-
 from pariah.events import codes
 
 DIRECTIONS = ("to_target", "from_target")
@@ -48,6 +46,8 @@ def select(norm, target: str, states, finish):
     ``state`` set for dyadic events (null for other events naming the target and
     for malformed rows).
     """
+    import ibis  # the events extra; imported here so that the stored aggregates read without it
+
     keep = (norm.problem.notnull()
             | _is_target(norm.a1_country, norm.a1_code, norm.a1_group, target)
             | _is_target(norm.a2_country, norm.a2_code, norm.a2_group, target))
@@ -90,6 +90,8 @@ def monthly(dyads):
     per event where the data carry no score (PLOVER). ``goldstein_mean`` is over
     events with a score, null when none has one.
     """
+    import ibis  # the events extra; imported here so that the stored aggregates read without it
+
     q, g = dyads.quad, dyads.goldstein
     cooperative = q.isin(list(codes.COOPERATION))
     weight = ibis.ifelse(g.isnull(), 1.0, ibis.ifelse(g > 0, g, 0.0))

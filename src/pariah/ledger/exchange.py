@@ -22,6 +22,7 @@ import pandas as pd
 from pariah import reference
 from pariah.exceptions import InvalidArgument, InvalidDate, InvalidFile, UnknownActor
 from pariah.acts import ACTS
+from pariah.extras import available, require
 from pariah.dates import date_bounds
 from pariah.ledger.schema import CONFIDENCE, EXCHANGE_COLUMNS
 
@@ -122,8 +123,11 @@ def _read_csv_fast(path: Path, data: bytes) -> tuple[Rows | None, list[str]] | N
     return, quotes that only open and close fields (``_simple_quotes``), and one line per row (no
     blank line, which the csv path skips, and no quoted newline, which would shift line numbers).
     Anything else, and every file with a problem, goes to ``_read_csv``, so that the verdict and its
-    messages never depend on the reader, nor on the file's line endings.
+    messages never depend on the reader, nor on the file's line endings. Without pyarrow (the
+    ``parquet`` extra) every file goes to ``_read_csv``.
     """
+    if not available("pyarrow"):
+        return None
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pa_csv
@@ -314,8 +318,8 @@ def record_problems(record: dict, where: str) -> list[str]:
 
 
 def _read_parquet(path: Path, data: bytes) -> tuple[Rows | None, list[str]]:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    pa = require("pyarrow", extra="parquet", purpose="reading Parquet files")
+    pq = require("pyarrow.parquet", extra="parquet", purpose="reading Parquet files")
 
     try:
         table = pq.read_table(pa.BufferReader(data))
@@ -489,8 +493,8 @@ def write(frame: pd.DataFrame, stream, fmt: str) -> None:
 
 
 def write_parquet(frame: pd.DataFrame, path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    pa = require("pyarrow", extra="parquet", purpose="writing Parquet files")
+    pq = require("pyarrow.parquet", extra="parquet", purpose="writing Parquet files")
 
     table = pa.Table.from_pandas(frame[list(EXCHANGE_COLUMNS)].astype(str), preserve_index=False)
     pq.write_table(table, path)

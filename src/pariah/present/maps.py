@@ -13,6 +13,7 @@ table) so that the web page and the report colour a state by its dyad's code.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import re
@@ -47,8 +48,8 @@ def _iso2_to_iso3() -> dict[str, str]:
 
 
 @functools.cache
-def _outlines() -> tuple[str, tuple[tuple[str, str], ...]]:
-    """(viewBox, ((ISO3, inner SVG markup of the state's paths and circle), ...)) from the package's map."""
+def _state_elements() -> tuple[str, tuple[tuple[str, tuple[tuple[str, dict[str, str]], ...]], ...]]:
+    """(viewBox, ((ISO3, ((tag, attributes) of each path and circle of the state), ...)) from the package's map."""
     text = resources.files("pygal_maps_world").joinpath("worldmap.svg").read_text(encoding="utf-8")
     root = ET.fromstring(text)
     codes = _iso2_to_iso3()
@@ -61,16 +62,27 @@ def _outlines() -> tuple[str, tuple[tuple[str, str], ...]]:
         iso3 = codes.get(match.group(1)) if match else None
         if iso3 is None:
             continue
-        parts = []
-        for shape in g:
-            tag = shape.tag.split("}")[-1]
-            if tag == "path":
-                parts.append(f'<path d="{html.escape(shape.get("d", ""))}"/>')
-            elif tag == "circle":
-                # small states: a marker, drawn above the outlines by CSS/attributes
-                parts.append(f'<circle class="dot" r="{shape.get("r")}" cx="{shape.get("cx")}" cy="{shape.get("cy")}"/>')
-        states.append((iso3, "".join(parts)))
+        elements = tuple((tag, dict(shape.attrib)) for shape in g
+                         if (tag := shape.tag.split("}")[-1]) in ("path", "circle"))
+        states.append((iso3, elements))
     return root.get("viewBox", "0 0 2754 1398"), tuple(states)
+
+
+@functools.cache
+def _outlines() -> tuple[str, tuple[tuple[str, str], ...]]:
+    """(viewBox, ((ISO3, inner SVG markup of the state's paths and circle), ...)) from the package's map."""
+    view_box, states = _state_elements()
+    out = []
+    for iso3, elements in states:
+        parts = []
+        for tag, attrs in elements:
+            if tag == "path":
+                parts.append(f'<path d="{html.escape(attrs.get("d", ""))}"/>')
+            else:
+                # small states: a marker, drawn above the outlines by CSS/attributes
+                parts.append(f'<circle class="dot" r="{attrs.get("r")}" cx="{attrs.get("cx")}" cy="{attrs.get("cy")}"/>')
+        out.append((iso3, "".join(parts)))
+    return view_box, tuple(out)
 
 
 def state_codes() -> list[str]:
@@ -98,25 +110,22 @@ def map_svg(levels: dict[str, int], *, hostile: frozenset[str] | set[str] = froz
     view_box, states = _outlines()
     x0, y0, width, height = (float(v) for v in view_box.split())
     names = names or {}
-    counts = [0] * len(LEVEL_NAMES)
-    for level in levels.values():
-        counts[int(level)] += 1
     groups = []
     for iso3, inner in states:
         name = html.escape(names.get(iso3, iso3))
+        fill = state_fill(iso3, levels, target)
         if iso3 == target:
-            fill, label = TARGET_COLOUR, f"{name}: the target"
+            label = f"{name}: the target"
         elif iso3 in levels:
             level = int(levels[iso3])
-            fill, label = LEVEL_COLOURS[level], f"{name}: {LEVEL_NAMES[level]}" + (" (hostile flag)" if iso3 in hostile and level else "")
+            label = f"{name}: {LEVEL_NAMES[level]}" + (" (hostile flag)" if iso3 in hostile and level else "")
         else:
-            fill, label = OUTSIDE_COLOUR, f"{name}: not counted"
+            label = f"{name}: not counted"
         stroke = f' stroke="{HOSTILE_STROKE}" stroke-width="1.6"' if iso3 in hostile and iso3 in levels else ""
         groups.append(f'<g fill="{fill}"{stroke}><title>{label}</title>{inner}</g>')
     legend_y = y0 + height + 40
     legend = []
-    entries = [(LEVEL_COLOURS[i], f"{LEVEL_NAMES[i]} ({counts[i]})") for i in range(len(LEVEL_NAMES) - 1, -1, -1)]
-    entries += [(TARGET_COLOUR, "target"), (OUTSIDE_COLOUR, "not counted")]
+    entries = legend_entries(levels)
     step = width / len(entries)
     for i, (colour, text) in enumerate(entries):
         x = x0 + 20 + i * step
@@ -130,3 +139,115 @@ def map_svg(levels: dict[str, int], *, hostile: frozenset[str] | set[str] = froz
             f'aria-label="{html.escape(title or "World map")}" font-family="system-ui, sans-serif">'
             f'<rect x="{x0:.0f}" y="{y0 - 60:.0f}" width="{width:.0f}" height="{total_h + 60:.0f}" fill="#ffffff"/>{head}'
             f'<g stroke="#ffffff" stroke-width="0.6">{"".join(groups)}</g>{"".join(legend)}{foot}</svg>')
+
+
+def state_fill(iso3: str, levels: dict[str, int], target: str | None) -> str:
+    """A state's fill on the coloured map: the target's colour, its level's, or the colour of states not counted."""
+    if iso3 == target:
+        return TARGET_COLOUR
+    return LEVEL_COLOURS[int(levels[iso3])] if iso3 in levels else OUTSIDE_COLOUR
+
+
+def legend_entries(levels: dict[str, int]) -> list[tuple[str, str]]:
+    """The coloured map's legend, highest level first: ``(colour, "level (count)")``, then the target
+    and the states not counted."""
+    counts = [0] * len(LEVEL_NAMES)
+    for level in levels.values():
+        counts[int(level)] += 1
+    entries = [(LEVEL_COLOURS[i], f"{LEVEL_NAMES[i]} ({counts[i]})") for i in range(len(LEVEL_NAMES) - 1, -1, -1)]
+    return entries + [(TARGET_COLOUR, "target"), (OUTSIDE_COLOUR, "not counted")]
+
+
+# ---- the outlines as geometry, for figures drawn by matplotlib (pariah.report.figures.map_figure) ----
+
+#: Path codes as matplotlib numbers them (matplotlib.path.Path.MOVETO, LINETO, CURVE4, CLOSEPOLY).
+MOVETO, LINETO, CURVE4, CLOSEPOLY = 1, 2, 4, 79
+_PATH_TOKEN = re.compile(r"[MmLlHhVvCcZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+@dataclasses.dataclass(frozen=True)
+class Shape:
+    """One state's outline: its paths as ``(vertices, codes)`` and its marker circles as ``(cx, cy, r)``,
+    in the map's coordinates (y pointing down, as in SVG)."""
+
+    state: str
+    paths: tuple[tuple[tuple[tuple[float, float], ...], tuple[int, ...]], ...]
+    circles: tuple[tuple[float, float, float], ...]
+
+
+def path_geometry(d: str) -> tuple[tuple[tuple[float, float], ...], tuple[int, ...]]:
+    """An SVG path's vertices and path codes, for the commands the map uses (M, L, H, V, C, Z; absolute
+    or relative).
+
+    >>> path_geometry("m 10,10 l 5,0 0,5 z")
+    (((10.0, 10.0), (15.0, 10.0), (15.0, 15.0), (10.0, 10.0)), (1, 2, 2, 79))
+    """
+    tokens = _PATH_TOKEN.findall(d)
+    vertices: list[tuple[float, float]] = []
+    codes: list[int] = []
+    x = y = 0.0
+    start = (0.0, 0.0)
+    command = ""
+    i = 0
+
+    def numbers(n: int) -> list[float]:
+        nonlocal i
+        if i + n > len(tokens) or any(tokens[j].isalpha() for j in range(i, i + n)):
+            raise ValueError(f"path {d[:40]!r}: {command} needs {n} numbers")
+        values = [float(v) for v in tokens[i:i + n]]
+        i += n
+        return values
+
+    while i < len(tokens):
+        if tokens[i].isalpha():
+            command = tokens[i]
+            i += 1
+            if command in "Zz":
+                vertices.append(start)
+                codes.append(CLOSEPOLY)
+                x, y = start
+            continue
+        relative, kind = command.islower(), command.upper()
+        if kind == "M":
+            dx, dy = numbers(2)
+            x, y = (x + dx, y + dy) if relative else (dx, dy)
+            vertices.append((x, y))
+            codes.append(MOVETO)
+            start = (x, y)
+            command = "l" if relative else "L"   # further pairs are lines
+        elif kind == "L":
+            dx, dy = numbers(2)
+            x, y = (x + dx, y + dy) if relative else (dx, dy)
+            vertices.append((x, y))
+            codes.append(LINETO)
+        elif kind in "HV":
+            (v,) = numbers(1)
+            if kind == "H":
+                x = x + v if relative else v
+            else:
+                y = y + v if relative else v
+            vertices.append((x, y))
+            codes.append(LINETO)
+        elif kind == "C":
+            values = numbers(6)
+            points = [(x + values[k], y + values[k + 1]) if relative else (values[k], values[k + 1]) for k in (0, 2, 4)]
+            vertices.extend(points)
+            codes.extend([CURVE4] * 3)
+            x, y = points[-1]
+        else:
+            raise ValueError(f"path {d[:40]!r}: unexpected {tokens[i]!r} after {command or 'nothing'}")
+    return tuple(vertices), tuple(codes)
+
+
+@functools.cache
+def outline_shapes() -> tuple[tuple[float, float, float, float], tuple[Shape, ...]]:
+    """((x0, y0, width, height) of the map's view box, one ``Shape`` per state the map can colour)."""
+    view_box, states = _state_elements()
+    x0, y0, width, height = (float(v) for v in view_box.split())
+    shapes = []
+    for iso3, elements in states:
+        paths = tuple(path_geometry(attrs.get("d", "")) for tag, attrs in elements if tag == "path")
+        circles = tuple((float(attrs["cx"]), float(attrs["cy"]), float(attrs["r"]))
+                        for tag, attrs in elements if tag == "circle")
+        shapes.append(Shape(iso3, tuple(p for p in paths if p[0]), circles))
+    return (x0, y0, width, height), tuple(shapes)

@@ -14,7 +14,7 @@ Content-Security-Policy forbids scripts and every outside load.
 >>> case = ledger.case("taliban-2021")
 >>> report = html.build(case, ledger.acts(case.id), map_dates=["2021-08-15", "2023-09-01"])
 >>> report.write_html("taliban.html")                       # doctest: +SKIP
->>> report.write_figures("figures/", fmt="svg")             # doctest: +SKIP
+>>> report.write_figures("figures/")             # index, cohesion, maps: .png, .svg, .pdf   # doctest: +SKIP
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ from pariah.exceptions import InvalidArgument, InvalidDate
 
 #: The report's own policy: styles inline, images as data, nothing else (no script, no outside load).
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-FIGURE_FORMATS = ("png", "svg")
+FIGURE_FORMATS = ("png", "svg", "pdf")   # pariah.report.figures.FORMATS, without importing matplotlib
 
 
 @dataclasses.dataclass
@@ -81,23 +81,37 @@ class Report:
 
         return records.knight_records(self.case, self.acts, self.as_of)
 
-    def maps(self) -> list[dict[str, Any]]:
-        """One coloured map per chosen date: ``date``, ``svg``, ``counts``."""
-        from pariah.present import maps, records
+    def map_levels(self) -> list[tuple[str, dict[str, int], frozenset[str]]]:
+        """For each chosen date: ``(date, level of each state, hostile states)``."""
+        from pariah.present import records
 
         frames = records.map_frames(self.case, self.acts, self.map_dates)
-        names = {s: reference.name(s) for s in frames.states}
         out = []
         for i, date in enumerate(frames.dates):
             levels, hostile = frames.at(i)
+            out.append((date, levels, frozenset(hostile)))
+        return out
+
+    def maps(self) -> list[dict[str, Any]]:
+        """One coloured map per chosen date: ``date``, ``svg``, ``counts``."""
+        from pariah.present import maps
+
+        out = []
+        for date, levels, hostile in self.map_levels():
+            names = {s: reference.name(s) for s in levels}
             counts = {name: 0 for name in ladder.LEVEL_NAMES}
             for level in levels.values():
                 counts[ladder.LEVEL_NAMES[level]] += 1
             svg = maps.map_svg(levels, hostile=hostile, target=self.case.target, names=names,
-                              title=f"{self.case.name}: ladder levels on {date}",
-                              note=f"pariah ledger, case {self.case.id}" + (f", known on {self.known_on}" if self.known_on else ""))
+                               title=self._map_title(date), note=self._map_note())
             out.append({"date": date, "svg": svg, "counts": counts})
         return out
+
+    def _map_title(self, date: str) -> str:
+        return f"{self.case.name}: ladder levels on {date}"
+
+    def _map_note(self) -> str:
+        return f"pariah ledger, case {self.case.id}" + (f", known on {self.known_on}" if self.known_on else "")
 
     # ---- output ----------------------------------------------------------------------
 
@@ -127,24 +141,30 @@ class Report:
         page = pages.render("report.html", **context)
         return write_text(Path(path), page)
 
-    def write_figures(self, folder: str | Path, fmt: str = "png") -> list[Path]:
-        """Write ``index.FMT``, ``cohesion.FMT`` (``pariah.report.figures``) and one ``map-DATE.svg`` per
-        chosen date into ``folder`` (created if needed); the maps are vector drawings, so always SVG."""
+    def write_figures(self, folder: str | Path, formats: str | Iterable[str] = FIGURE_FORMATS, *,
+                      title: bool = True) -> list[Path]:
+        """Write ``index``, ``cohesion`` and one ``map-DATE`` per chosen date into ``folder`` (created if
+        needed), each in every one of ``formats`` (``png`` at 300 dpi, ``svg``, ``pdf``; default all
+        three), drawn by ``pariah.report.figures``; ``title=False`` leaves the titles out."""
         from pariah.report import figures
 
-        if fmt not in FIGURE_FORMATS:
-            raise InvalidArgument(f"figure format {fmt!r}: expected png or svg")
+        chosen = [formats] if isinstance(formats, str) else list(formats)
+        bad = [f for f in chosen if f not in FIGURE_FORMATS]
+        if bad or not chosen:
+            raise InvalidArgument(f"figure format {bad[0] if bad else ''!r}: expected {', '.join(FIGURE_FORMATS)}")
         if not self.full:
             raise InvalidArgument("figures need the case's acts; build the report with them")
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        paths = [
-            figures.plot_index(self.index_frame(), self.case, folder / f"index.{fmt}", self.acts),
-            figures.plot_cohesion(self.cohesion_frame(), self.case, folder / f"cohesion.{fmt}",
-                                  measure.defections(self.case, self.acts, as_of=self.as_of)),
-        ]
-        for m in self.maps():
-            paths.append(write_text(folder / f"map-{m['date']}.svg", m["svg"]))
+        paths = figures.save(figures.index_figure(self.index_frame(), self.case, self.acts, title=title),
+                             folder / "index", formats=chosen)
+        paths += figures.save(figures.cohesion_figure(self.cohesion_frame(), self.case,
+                                                      measure.defections(self.case, self.acts, as_of=self.as_of),
+                                                      title=title), folder / "cohesion", formats=chosen)
+        for date, levels, hostile in self.map_levels():
+            fig = figures.map_figure(levels, hostile=hostile, target=self.case.target,
+                                     title=self._map_title(date) if title else "", note=self._map_note())
+            paths += figures.save(fig, folder / f"map-{date}", formats=chosen)
         return paths
 
     def _chart(self, kind: str, frame: pd.DataFrame, defections: list[dict[str, Any]] | None = None) -> str:
@@ -156,10 +176,10 @@ class Report:
         with tempfile.TemporaryDirectory() as tmp, matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": kind}):
             path = Path(tmp) / f"{kind}.svg"
             if kind == "index":
-                figures.plot_index(frame, self.case, path, self.acts)
+                fig = figures.index_figure(frame, self.case, self.acts)
             else:
-                figures.plot_cohesion(frame, self.case, path, pd.DataFrame(defections or [],
-                                                                           columns=["state", "tier", "date"]))
+                fig = figures.cohesion_figure(frame, self.case, pd.DataFrame(defections or [], columns=["state", "tier", "date"]))
+            figures.save(fig, path)
             text = path.read_text(encoding="utf-8")
         return text[text.index("<svg"):]
 
