@@ -12,6 +12,7 @@ import re
 import socket
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,11 @@ def server(tmp_path_factory):
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{config.port}"
+    base = f"http://127.0.0.1:{config.port}"
+    # the first case page fits the forecast model: made once here, so that no page load waits on it
+    with urllib.request.urlopen(f"{base}/cases/taliban-2021", timeout=300) as r:  # 127.0.0.1 only
+        assert r.status == 200
+    yield base
     srv.should_exit = True
     thread.join(10)
     ledger.close()
