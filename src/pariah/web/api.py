@@ -24,13 +24,13 @@ from pariah.web.params import (CASES_PATTERN, MAX_BODY, MAX_COMPARE, Align, AsOf
                                encode, known_parameters, period, views_of)
 from pariah.web.schemas import (ACT_SCHEMA, ERRORS, ActOut, BlackKnight, CaseInfo, CaseSummary, CohesionRow,
                                 CompareRow, Defection, ForecastRow, ImportSummary, IndexRow, MapPayload, Problem,
-                                StateDetail, StatusRow, TABLE, TABLE_ERRORS, columns)
+                                StateDetail, StatusRow, LIST_ERRORS, TABLE_ERRORS, columns)
 
 
 router = APIRouter(prefix="/api", dependencies=[Depends(known_parameters)])
 
 
-@router.get("/cases", response_model=list[CaseSummary], responses={422: ERRORS[422]} | TABLE, tags=["cases"], summary="Every case, its index today and its latest act")
+@router.get("/cases", response_model=list[CaseSummary], responses=LIST_ERRORS, tags=["cases"], summary="Every case, its index today and its latest act")
 async def api_cases(request: Request, format: FormatQ = None):
     return await cached_table(request, ("cases",), lambda: views_of(request).cases(), format,
                               lambda fmt: f"pariah-cases.{fmt}", columns(CaseSummary))

@@ -220,5 +220,7 @@ TABLE: dict[int | str, dict[str, Any]] = {200: {"description": "The rows; with f
                                                                "a JSON file (Content-Disposition names both)",
                                                 "content": {"text/csv": {"schema": {"type": "string"}}}}}
 TABLE_ERRORS = ERRORS | TABLE
+#: The list of cases: no unknown case, but bad parameters, and the CSV file.
+LIST_ERRORS: dict[int | str, dict[str, Any]] = {422: ERRORS[422], **TABLE}
 
 
