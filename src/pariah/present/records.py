@@ -344,6 +344,8 @@ class Views:
     def __init__(self, ledger, ttl: float | None = 60.0, size: int = 512):
         self.ledger = ledger
         self.cache = Cache(ttl, size)
+        # results keyed by the ledger digest stay valid as long as the acts do: kept past ``ttl``
+        self.lasting = Cache(None, 64)
 
     def case(self, case_id: str):
         """The case (raises ``UnknownCase``)."""
@@ -446,9 +448,10 @@ class Views:
                           iso3)
 
     def forecast(self, case_id: str) -> list[dict[str, Any]] | None:
-        """The case's forecast table (see ``forecast_records``), cached."""
-        self.case(case_id)
-        return self.cache.get(("forecast", case_id), lambda: forecast_records(self.ledger, case_id))
+        """The case's forecast table (see ``forecast_records``), cached until the ledger's acts change
+        (fitting the model takes seconds; a new ledger digest, a new fit)."""
+        key = ("forecast", case_id, self.digest(case_id))
+        return self.lasting.get(key, lambda: forecast_records(self.ledger, case_id))
 
     def import_acts(self, records_: list[dict], case: str | None = None):
         """Append acts with the importer's checks (``Ledger.import_records``); clears the cache."""
@@ -456,3 +459,4 @@ class Views:
             return self.ledger.import_records(records_, name="request", case=case)
         finally:
             self.cache.clear()
+            self.lasting.clear()
