@@ -151,6 +151,8 @@
       paper_bgcolor: '#fff', plot_bgcolor: '#fff', xaxis: {gridcolor: '#eee'}, yaxis: {gridcolor: '#eee', zeroline: false}
     };
     Object.keys(extra || {}).forEach(function (k) { base[k] = extra[k]; });
+    // below the x axis's title too, when it has one
+    if (base.xaxis.title) { base.xaxis.title.standoff = 6; base.legend.y = -0.35; }
     // room for tick labels and titles, whatever the screen
     Object.keys(base).forEach(function (k) { if (/^[xy]axis\d*$/.test(k)) { base[k].automargin = true; } });
     return base;
