@@ -433,3 +433,12 @@ def test_the_case_page_cites_its_view(client, bundled):
     page = client.get("/cases/taliban-2021?as_of=2024-02-01").text
     assert f'<code id="cite-digest">{bundled.digest("taliban-2021")}</code>' in page
     assert f"pariah {pariah.__version__}" in page and "http://testserver/cases/taliban-2021?as_of=2024-02-01" in page
+
+
+def test_home_and_compare_pages_offer_their_tables(client):
+    home = client.get("/").text
+    assert 'href="/api/cases?format=csv" download' in home
+    compare = client.get("/compare?cases=taliban-2021,taliban-1996").text
+    link = re.search(r'href="(/api/compare\?[^"]+format=csv)" download', compare).group(1).replace("&amp;", "&")
+    answer = client.get(link)
+    assert answer.status_code == 200 and answer.text.startswith("case,date,index,low,high,scheme,month\n")

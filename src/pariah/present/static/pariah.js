@@ -62,7 +62,6 @@
         var input = document.querySelector('#view-form input[name=as_of]');
         var value = new URL(window.location.href).searchParams.get('as_of') || '';
         if (input) { input.value = value; }
-        each('#timeline-form input[type=hidden][name=as_of]', function (el) { el.value = value; });
         replaceURL(new URL(window.location.href));
         document.body.setAttribute('data-refreshing', '0');
       }).catch(function () { document.body.setAttribute('data-refreshing', '0'); });
