@@ -120,3 +120,20 @@ def test_every_file_a_message_points_at_exists():
         for name in re.findall(r"\b((?:docs/)?[A-Z]+\.md)\b", path.read_text(encoding="utf-8")):
             assert (ROOT / name).exists() or (ROOT / "docs" / name).exists(), f"{path}: {name}"
             assert name.startswith("docs/"), f"{path}: say docs/{name}"
+
+
+def test_cite_gives_the_version_the_ledger_digest_and_the_view(db):
+    import pariah
+    from pariah.ledger import Ledger
+
+    digest = Ledger(db).digest("taliban-2021")
+    text = invoke("cite", "taliban-2021", "--url", "http://127.0.0.1:8000/cases/taliban-2021?as_of=2024-02-01")
+    assert text.exit_code == 0, text.output
+    line = text.stdout.strip()
+    assert line.startswith(f"pariah {pariah.__version__}, ") and f"ledger digest {digest}" in line
+    assert "http://127.0.0.1:8000/cases/taliban-2021?as_of=2024-02-01" in line and "accessed 20" in line
+    bibtex = invoke("cite", "taliban-2021", "--format", "bibtex", "--as-of", "2024-02").stdout
+    assert bibtex.startswith("@misc{pariah-taliban-2021-") and digest in bibtex and "as\\_of=2024-02-01" in bibtex
+    csl = json.loads(invoke("cite", "taliban-2021", "--format", "csl-json").stdout)
+    assert csl[0]["type"] == "dataset" and csl[0]["version"] == pariah.__version__ and digest in csl[0]["note"]
+    assert invoke("cite", "nope").exit_code == 2

@@ -58,10 +58,20 @@ def test_report_has_maps_charts_status_sources_and_methods(ledger, tmp_path):
     assert f'fill="{maps.LEVEL_COLOURS[5]}"><title>Russia: recognized' in text
     assert '<figure id="index-figure"><svg' in text and '<figure id="cohesion-figure"><svg' in text
     assert 'id="status"' in text and "Russia" in text
-    assert '<a href="https://example.org/rus" rel="noopener noreferrer">' in text
+    assert '<a href="https://example.org/rus" rel="noopener noreferrer" title="https://example.org/rus">example.org</a>' in text
     assert 'id="methods"' in text and all(name in text for name in ladder.LEVEL_NAMES)
     assert 'data-hook="forecast"' in text
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in text and "<img src=x" not in text
+
+
+def test_report_cites_the_ledger_digest_the_version_and_its_parameters(ledger, tmp_path):
+    import pariah
+
+    text = _report(ledger, tmp_path, known_on="2025-06-01")
+    cite = text[text.index('<section id="cite"'):]
+    assert f'<code id="cite-digest">{ledger.digest("test-case")}</code>' in cite  # of the ledger, before the cut
+    assert f"pariah {pariah.__version__}" in cite and "as_of=2025-12-31, known_on=2025-06-01" in cite
+    assert "@misc{pariah-test-case-" in cite and "urldate = {" in cite
 
 
 def test_known_on_hides_acts_not_yet_public(ledger, tmp_path):

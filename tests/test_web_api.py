@@ -265,7 +265,7 @@ def test_fields_are_escaped_and_only_http_sources_link(writable):
         assert "<script>window.__xss" not in text and "&lt;script&gt;window.__xss=1&lt;/script&gt;" in text
         assert "<img src=x" not in text and "<b>bold" not in text
         assert 'href="javascript' not in text.lower()
-        assert '<a href="https://example.org/ok?a=1&amp;b=2" rel="noopener noreferrer">' in text
+        assert '<a href="https://example.org/ok?a=1&amp;b=2" rel="noopener noreferrer" title="https://example.org/ok?a=1&amp;b=2">example.org</a>' in text
 
 
 # ---- the cache ---------------------------------------------------------------------------
@@ -316,3 +316,130 @@ def test_a_nul_in_a_case_id_is_an_unknown_case_not_a_500(client):
     for path in ("/api/cases/%00", "/cases/%00", "/api/cases/a%00b/status"):
         answer = client.get(path)
         assert answer.status_code in (404, 422), (path, answer.status_code)
+
+
+# ---- downloads, permalinks, the timeline, citations ----------------------------------------
+
+
+TABLES = ["/api/cases/taliban-2021/status?as_of=2024-02-01", "/api/cases/taliban-2021/index?from=2023&to=2023-06",
+          "/api/cases/taliban-2021/cohesion?from=2023&to=2023-06", "/api/cases/taliban-2021/defections",
+          "/api/cases/taliban-2021/black-knights?as_of=2024-02-01", "/api/cases/taliban-2021/acts?actor=RUS",
+          "/api/cases/taliban-2021/forecast", "/api/compare?cases=taliban-2021,taliban-1996", "/api/cases"]
+
+
+@pytest.mark.parametrize("url", TABLES)
+def test_every_table_downloads_as_csv_and_json_with_a_file_name(client, url):
+    import csv
+    import io
+    import json
+
+    rows = client.get(url).json()
+    assert "content-disposition" not in client.get(url).headers  # to read, not to save
+    as_csv = client.get(url + ("&" if "?" in url else "?") + "format=csv")
+    assert as_csv.status_code == 200 and as_csv.headers["content-type"] == "text/csv; charset=utf-8"
+    name = re.fullmatch(r'attachment; filename="([A-Za-z0-9._-]+\.csv)"', as_csv.headers["content-disposition"]).group(1)
+    assert name.startswith("taliban-2021-" if "/cases/taliban-2021" in url else ("compare-" if "compare" in url else "pariah-"))
+    parsed = list(csv.DictReader(io.StringIO(as_csv.text)))
+    assert rows and len(parsed) == len(rows) and list(parsed[0]) == list(rows[0])
+    for got, want in zip(parsed, rows):
+        assert got == {k: "" if v is None else str(v) for k, v in want.items()}
+    as_json = client.get(url + ("&" if "?" in url else "?") + "format=json")
+    assert as_json.headers["content-type"] == "application/json"
+    assert as_json.headers["content-disposition"] == f'attachment; filename="{name[:-4]}.json"'
+    assert json.loads(as_json.content) == rows
+    assert client.get(url + ("&" if "?" in url else "?") + "format=xlsx").status_code == 422
+
+
+def test_an_empty_table_downloads_with_its_header(writable):
+    text = writable.get("/api/cases/test-case/defections?format=csv").text
+    assert text.splitlines() == ["state,name,tier,date,act,level,level_name,description,source"]
+
+
+def test_the_command_line_and_the_api_write_the_same_csv(client, bundled):
+    from conftest import invoke
+
+    cli = invoke("--db", bundled.url, "cohesion", "taliban-2021", "--show", "black-knights", "--as-of", "2024-02-01",
+                 "--format", "csv")
+    assert cli.exit_code == 0, cli.output
+    assert cli.stdout == client.get("/api/cases/taliban-2021/black-knights?as_of=2024-02-01&format=csv").text
+
+
+def test_views_default_to_today_clamped_to_the_case_span(client):
+    case = client.get("/api/cases").json()
+    today = next(c for c in case if c["id"] == "taliban-2021")["as_of"]
+    knights = client.get("/api/cases/taliban-2021/black-knights").json()
+    assert knights == client.get(f"/api/cases/taliban-2021/black-knights?as_of={today}").json()
+    assert knights != client.get("/api/cases/taliban-2021/black-knights?as_of=2021-08-15").json()
+    early = client.get("/api/cases/taliban-2021/status?as_of=1990").json()
+    assert early[0]["as_of"] == "2021-08-15"
+    late = client.get("/api/cases/taliban-2021/status?as_of=2999").json()
+    assert late[0]["as_of"] == today
+
+
+def test_the_case_page_follows_its_date_weights_and_known_on(client, bundled):
+    page = client.get("/cases/taliban-2021?as_of=2023-03-10&weights=power&known_on=2023-06").text
+    assert "Status on 2023-03-10, as known on 2023-06" in page and "Black knights on 2023-03-10" in page
+    assert "Isolation index on 2023-03-10" in page and "Power weights" in page
+    assert 'data-as-of="2023-03-10"' in page and 'data-map-src="/api/cases/taliban-2021/map?as_of=2023-03-10&amp;known_on=2023-06"' in page
+    assert 'href="/api/cases/taliban-2021/status?as_of=2023-03-10&amp;known_on=2023-06&amp;format=csv"' in page
+    assert '<option value="power" selected>' in page
+    knights = client.get("/api/cases/taliban-2021/black-knights?as_of=2023-03-10&weights=power&known_on=2023-06").json()
+    block = page[page.index('id="knights-block"'):page.index('id="status"')]
+    assert block.count("<tr>") - 1 == max(len(knights), 1)
+    payload = client.get("/api/cases/taliban-2021/map?as_of=2023-03-10").json()
+    assert "2023-03-10" in payload["dates"] and payload["dates"] == sorted(payload["dates"])
+    assert len(payload["levels"]) == len(payload["dates"]) == len(payload["hostile"])
+    rus = payload["states"].index("RUS")
+    assert payload["runs"][rus][-1][:2] == ["2025-07-03", 5] and ["2025-07-03", "recognize"] in payload["acts"][rus]
+    assert client.get("/cases/taliban-2021?weights=heavy").status_code == 422
+    assert 'id="brief"' not in page  # the brief's place, empty without one
+
+
+def test_the_timeline_is_filtered_and_paged_on_the_server(client, bundled):
+    from pariah.acts import LADDER_ACTS
+
+    total = len(bundled.acts("taliban-2021"))
+    first = client.get("/cases/taliban-2021").text
+    assert first.count("<tr data-act=") == 50 and f"Acts 1 to 50 of {total}" in first
+    pages = -(-total // 50)
+    last = client.get(f"/cases/taliban-2021?page={pages + 3}").text  # past the end: the last page
+    assert last.count("<tr data-act=") == total - 50 * (pages - 1) and f"page {pages} of {pages}" in last
+    page2 = client.get("/cases/taliban-2021?page=2&as_of=2024-02-01").text
+    assert 'href="/cases/taliban-2021?as_of=2024-02-01&amp;page=3#timeline" rel="next"' in page2
+    rus = client.get("/cases/taliban-2021?actor=rus&moving=1&from=2022&to=2025-12").text
+    ids = re.findall(r'<tr data-act="([^"]+)"', rus)
+    acts = bundled.acts("taliban-2021").set_index("act_id")
+    assert ids and all(acts.loc[i, "actor"] == "RUS" and acts.loc[i, "act"] in LADDER_ACTS for i in ids)
+    assert all("2022" <= acts.loc[i, "date"][:4] <= "2025" for i in ids)
+    assert '<input type="hidden" name="as_of"' not in rus and '<option value="RUS" selected>' in rus
+    words = client.get("/cases/taliban-2021?q=credentials").text
+    assert all("credentials" in acts.loc[i, ["description", "source"]].str.cat().lower()
+               for i in re.findall(r'<tr data-act="([^"]+)"', words))
+    assert client.get("/cases/taliban-2021?from=2024-13").status_code == 422
+    assert client.get("/cases/taliban-2021?page=0").status_code == 422
+
+
+def test_sources_read_as_their_outlet(client):
+    from pariah import reference
+
+    assert reference.outlet("uk.reuters.com") == "Reuters" and reference.outlet("www.example.org") == "example.org"
+    assert reference.outlet("en.wikipedia.org") == "Wikipedia"
+    page = client.get("/cases/taliban-2021?actor=RUS").text
+    assert re.search(r'<a href="https://tass\.com/[^"]+" rel="noopener noreferrer" title="https://tass\.com/[^"]+">TASS</a>', page)
+
+
+def test_the_case_page_cites_its_view(client, bundled):
+    import pariah
+
+    page = client.get("/cases/taliban-2021?as_of=2024-02-01").text
+    assert f'<code id="cite-digest">{bundled.digest("taliban-2021")}</code>' in page
+    assert f"pariah {pariah.__version__}" in page and "http://testserver/cases/taliban-2021?as_of=2024-02-01" in page
+
+
+def test_home_and_compare_pages_offer_their_tables(client):
+    home = client.get("/").text
+    assert 'href="/api/cases?format=csv" download' in home
+    compare = client.get("/compare?cases=taliban-2021,taliban-1996").text
+    link = re.search(r'href="(/api/compare\?[^"]+format=csv)" download', compare).group(1).replace("&amp;", "&")
+    answer = client.get(link)
+    assert answer.status_code == 200 and answer.text.startswith("case,kind,date,month,value,index,low,high,change_start,measure,scheme\n")

@@ -12,6 +12,7 @@ import re
 import socket
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -43,10 +44,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def ledger_url(tmp_path_factory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.sqlite'}"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, ledger_url):
     """A uvicorn server on 127.0.0.1 over the bundled cases plus the test case with a hostile act."""
-    folder = tmp_path_factory.mktemp("browser")
-    ledger = Ledger(f"sqlite:///{folder / 'browser.sqlite'}")
+    folder = tmp_path_factory.mktemp("browser-case")
+    ledger = Ledger(ledger_url)
     (folder / "case.yaml").write_text(CASE_YAML, encoding="utf-8")
     ledger.add_case(case_module.load(folder / "case.yaml"))
     ledger.import_records([
@@ -64,7 +70,12 @@ def server(tmp_path_factory):
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{config.port}"
+    base = f"http://127.0.0.1:{config.port}"
+    # a case page fits the forecast model: each made once here, so that no page load waits on it
+    for case_id in ("taliban-2021", "test-case"):
+        with urllib.request.urlopen(f"{base}/cases/{case_id}", timeout=300) as r:  # 127.0.0.1 only
+            assert r.status == 200
+    yield base
     srv.should_exit = True
     thread.join(10)
     ledger.close()
@@ -186,7 +197,7 @@ def test_act_links_point_at_their_sources(visit, server):
     act = next(a for a in acts if a["act"] == "recognize")
     expected = re.search(r"https?://[^\s|,;<>\"']+", act["source"]).group(0)
     v = visit()
-    page = v.open("/cases/taliban-2021")
+    page = v.open("/cases/taliban-2021?actor=RUS&moving=1#timeline")  # the timeline, filtered on the server
     link = page.locator(f'tr[data-act="{act["id"]}"] td.src a').first
     assert link.get_attribute("href") == expected
     assert set(link.get_attribute("rel").split()) >= {"noopener", "noreferrer"}
@@ -235,4 +246,143 @@ def test_usable_at_desktop_and_phone_width(visit, viewport):
     assert box["width"] >= 0.4 * viewport["width"] and box["height"] >= 16
     map_box = page.locator("#map").bounding_box()
     assert map_box["width"] >= 0.9 * (viewport["width"] - 40)
+    assert v.errors == []
+
+
+# ---- permalinks, downloads, citations, phone width, contrast ----------------------------------
+
+
+def _status_rows(page) -> list[str]:
+    return page.locator("#status-block tbody tr").all_inner_texts()
+
+
+def test_a_permalink_restores_the_slider_and_the_status_table(visit):
+    v = visit()
+    page = v.open("/cases/taliban-2021")
+    page.wait_for_selector('#map[data-ready="1"]')
+    page.locator("#map-date").focus()
+    page.keyboard.press("Home")
+    for _ in range(18):
+        page.keyboard.press("ArrowRight")
+    label = page.locator("#map-date-label").inner_text()
+    assert re.fullmatch(r"\d{4}-\d{2}-01", label)
+    page.wait_for_function("l => new URL(location.href).searchParams.get('as_of') === l", arg=label)  # as the slider moves
+    # the whole page follows the page's date: cards, black knights, status, citation
+    page.wait_for_function("l => document.querySelector('#status-block h2').textContent === 'Status on ' + l", arg=label)
+    assert page.locator("#knights-block h3").inner_text() == f"Black knights on {label}"
+    assert f"Isolation index on {label}" in page.locator("#cards").inner_text()
+    page.wait_for_function("l => document.querySelector('#cite-text').textContent.includes('as_of=' + l)", arg=label)
+    rows, fills, position = _status_rows(page), _fills(page), page.locator("#map-date").input_value()
+    assert rows and position == "18"
+    page.click("#copy-link")
+    page.wait_for_function("() => document.getElementById('copy-status').textContent !== ''")
+    link = page.locator("#copy-link").get_attribute("data-link")
+    assert link == page.url and f"as_of={label}" in link
+    # the link alone, in a fresh page, gives the same view
+    other = visit().open(link[len(v.base):])
+    other.wait_for_selector('#map[data-ready="1"]')
+    assert other.locator("#map-date").input_value() == position
+    assert other.locator("#map-date-label").inner_text() == label
+    assert _status_rows(other) == rows and _fills(other) == fills
+    # play moves the slider on, and the URL with it; pause stops it
+    other.click("#map-play")
+    other.wait_for_function("l => document.querySelector('#map-date-label').textContent > l", arg=label)
+    other.click("#map-play")
+    assert other.locator("#map-play").get_attribute("aria-pressed") == "false"
+    shown = other.locator("#map-date-label").inner_text()
+    other.wait_for_function("d => new URL(location.href).searchParams.get('as_of') === d", arg=shown)
+    assert v.errors == []
+
+
+def test_the_map_draws_hostile_flags_and_tells_level_since_and_last_act(visit):
+    v = visit()
+    page = v.open("/cases/taliban-2021")
+    page.wait_for_selector('#map[data-ready="1"]')
+    striped = page.eval_on_selector_all("#map g[data-state]", "els => els.filter(e => e.style.fill.startsWith('url(')).length")
+    assert striped > 0 and page.locator('#map-legend [data-count="hostile"]').inner_text() == str(striped)
+    page.hover('#map g[data-state="RUS"]')
+    tip = page.locator("#map-tip")
+    tip.wait_for(state="visible")
+    text = tip.inner_text()
+    assert "recognized" in text and "Since 2025-07-03" in text and "Last act: " in text
+    for href in page.eval_on_selector_all("nav.contents a", "els => els.map(e => e.getAttribute('href'))"):
+        assert page.locator(href).count() == 1, href
+    assert v.errors == []
+
+
+def test_downloads_parse_and_the_citation_matches_pariah_cite(visit, ledger_url):
+    import csv
+    import io
+
+    from conftest import invoke
+
+    v = visit()
+    page = v.open("/cases/taliban-2021?as_of=2024-02-01")
+    with page.expect_download() as info:
+        page.click('#status-block a[data-format="csv"]')
+    download = info.value
+    assert download.suggested_filename == "taliban-2021-status-as_of-2024-02-01.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    total = re.search(r"of (\d+) states", page.locator("#status-block p.note").inner_text()).group(1)
+    assert len(rows) == int(total) and {r["as_of"] for r in rows} == {"2024-02-01"}
+    links = page.eval_on_selector_all('a[download][data-format="csv"]', "els => els.map(e => e.href)")
+    assert len(links) == 7  # index, cohesion, defections, black knights, status, forecast, acts
+    for href in links:
+        answer = page.request.get(href)
+        assert answer.ok and answer.headers["content-type"] == "text/csv; charset=utf-8", href
+        table = list(csv.reader(io.StringIO(answer.text())))
+        assert table[0] and all(len(row) == len(table[0]) for row in table), href
+    cited = invoke("--db", ledger_url, "cite", "taliban-2021")
+    assert cited.exit_code == 0, cited.output
+    digest = re.search(r"ledger digest (sha256:[0-9a-f]{64})", cited.stdout).group(1)
+    assert page.locator("#cite-digest").inner_text() == digest
+    assert v.errors == []
+
+
+_OVERLAPS = """el => {
+  const box = e => e.getBoundingClientRect();
+  const legend = box(el.querySelector('.legend'));
+  const chart = box(el);
+  const hits = [...el.querySelectorAll('.nsewdrag, .modebar, .xtitle, .ytitle, .y2title, .xtick text, .ytick text, .y2tick text')]
+    .filter(o => { const b = box(o); return b.width > 0 && b.height > 0 &&
+      !(b.right <= legend.left || b.left >= legend.right || b.bottom <= legend.top || b.top >= legend.bottom); })
+    .map(o => o.getAttribute('class'));
+  return {hits, inside: legend.top >= chart.top - 1 && legend.bottom <= chart.bottom + 1 && legend.width > 0,
+          modebar: [...el.querySelectorAll('.modebar')].filter(m => box(m).width > 0).length};
+}"""
+
+
+def test_at_phone_width_nothing_covers_a_chart_legend_and_tables_scroll_in_their_box(visit):
+    v = visit(PHONE)
+    page = v.open("/cases/taliban-2021")
+    for chart in ("#index-chart", "#cohesion-chart"):
+        page.wait_for_selector(f'{chart}[data-ready="1"] .legend')
+        found = page.eval_on_selector(chart, _OVERLAPS)
+        assert found == {"hits": [], "inside": True, "modebar": 0}, (chart, found)
+    page.wait_for_selector('#map[data-ready="1"]')
+    page.click('#map g[data-state="CHN"]')
+    page.locator("#map-tip a").wait_for(state="visible")  # a tap pins the tooltip, with a link to the state
+    assert page.locator("#map-tip a").get_attribute("href").endswith("/states/CHN")
+    page = v.open("/compare?cases=taliban-2021,taliban-1996,syria-2011")
+    page.wait_for_selector('#compare-chart[data-ready="1"] .legend')
+    found = page.eval_on_selector("#compare-chart", _OVERLAPS)
+    assert found == {"hits": [], "inside": True, "modebar": 0}, found
+    wrap = page.eval_on_selector("#compare-table", "t => [t.parentElement.scrollWidth, t.parentElement.clientWidth]")
+    assert wrap[0] > wrap[1]  # the table scrolls inside its box ...
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # ... not the page
+    assert v.errors == []
+
+
+CONTRAST = (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
+
+
+def test_api_docs_text_meets_wcag_aa_contrast(visit):
+    v = visit()
+    page = v.open("/api/docs")
+    page.wait_for_selector(".swagger-ui .opblock")
+    page.click(".swagger-ui .opblock-summary >> nth=2")  # one operation open: its parameters and responses
+    page.wait_for_selector(".swagger-ui .parameters")
+    measured = page.evaluate(CONTRAST)
+    assert measured["checked"] > 100
+    assert measured["failures"] == [], measured["failures"][:5]
     assert v.errors == []

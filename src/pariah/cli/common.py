@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -132,17 +131,16 @@ def emit(rows: "pd.DataFrame", fmt: Fmt, title: str = "", single: bool = False,
     the table is replaced by ``empty`` (why there is nothing to show) on stderr; CSV and JSON stay
     machine-readable (a header, ``[]``).
     """
-    import pandas as pd
     from rich.table import Table
 
-    from pariah.present.tables import plain
+    from pariah.present.tables import plain, to_csv, to_json
 
     records = [{k: plain(v) for k, v in r.items()} for r in rows.to_dict("records")]
     if fmt == Fmt.json:
         data = records[0] if single and records else records
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(to_json(data, indent=1) + "\n")
     elif fmt == Fmt.csv:
-        sys.stdout.write(pd.DataFrame(records, columns=rows.columns).to_csv(index=False, lineterminator="\n"))
+        sys.stdout.write(to_csv(records, [str(c) for c in rows.columns]))
     elif not records:
         say(f"{title + ': ' if title else ''}{empty or 'nothing to show'}")
     else:

@@ -1,4 +1,4 @@
-"""``cases``, ``import``, ``export``, ``history``: the ledger and its exchange format."""
+"""``cases``, ``import``, ``export``, ``history``, ``audit``, ``cite``: the ledger, its exchange format, and how to cite it."""
 from __future__ import annotations
 
 from enum import Enum
@@ -128,3 +128,27 @@ def audit(ctx: typer.Context, case: Optional[str] = typer.Argument(None, help="C
     say(f"{errors} error(s), {len(rows) - errors} warning(s)" if len(rows) else "no problem found")
     if errors:
         raise typer.Exit(1)
+
+
+class CiteFmt(str, Enum):
+    text = "text"
+    bibtex = "bibtex"
+    csl_json = "csl-json"
+
+
+@app.command()
+@guarded
+def cite(ctx: typer.Context, case: str = typer.Argument(..., metavar="CASE", help="Case id, e.g. taliban-2021."),
+         fmt: CiteFmt = typer.Option(CiteFmt.text, "--format", "-f", help="text, bibtex or csl-json."),
+         url: Optional[str] = typer.Option(None, "--url", help="The URL of the view you cite (a dashboard permalink)."),
+         as_of: Optional[str] = typer.Option(None, "--as-of", help="The date of the view you cite, when it has no URL."),
+         known_on: Optional[str] = typer.Option(None, "--known-on", help="Its knowledge date, when it has no URL.")) -> None:
+    """How to cite a case's data: pariah's version, the ledger digest (SHA-256 of the acts), the date accessed."""
+    import sys
+
+    from pariah.cli.common import parse_date
+    from pariah.present.citation import cite as make
+
+    parameters = {"as_of": parse_date(as_of, "--as-of"), "known_on": parse_date(known_on, "--known-on")}
+    citation = make(open_ledger(ctx), case, url=url, parameters=parameters)
+    sys.stdout.write(citation.render(fmt.value) + "\n")

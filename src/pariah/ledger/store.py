@@ -428,13 +428,7 @@ class Ledger:
 
     def export_frame(self, case_id: str | None = None) -> pd.DataFrame:
         """Current acts as exchange-format strings, in a stable order."""
-        frame = self.acts(case_id)
-        out = pd.DataFrame({
-            "case": frame["case_id"], "date": frame["date"], "actor": frame["actor"], "act": frame["act"],
-            "description": frame["description"], "source": frame["source"], "confidence": frame["confidence"],
-            "known_from": frame["known_from"].fillna(""), "id": frame["act_id"],
-        })
-        return out[list(EXCHANGE_COLUMNS)].astype(str)
+        return exchange_frame(self.acts(case_id))
 
     def digest(self, case_id: str | None = None) -> str:
         """A content hash of the current acts (of one case): ``sha256:`` and 64 hex digits.
@@ -449,12 +443,7 @@ class Ledger:
         >>> ledger.digest("taliban-2021")[:7]
         'sha256:'
         """
-        import hashlib
-        import io
-
-        buffer = io.StringIO()
-        exchange.write(self.export_frame(case_id), buffer, "csv")
-        return "sha256:" + hashlib.sha256(buffer.getvalue().encode("utf-8")).hexdigest()
+        return acts_digest(self.acts(case_id))
 
     def export(self, path: str | Path | None, *, case_id: str | None = None, fmt: str = "csv", stream=None) -> int:
         """Write current acts to ``path`` (or ``stream``); returns the row count.
@@ -535,3 +524,23 @@ def _audit_errors(frame: pd.DataFrame, cases: dict[str, Case]) -> list[str]:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def exchange_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Acts (a ``Ledger.acts`` frame, in its order) as exchange-format strings."""
+    out = pd.DataFrame({
+        "case": frame["case_id"], "date": frame["date"], "actor": frame["actor"], "act": frame["act"],
+        "description": frame["description"], "source": frame["source"], "confidence": frame["confidence"],
+        "known_from": frame["known_from"].fillna(""), "id": frame["act_id"],
+    })
+    return out[list(EXCHANGE_COLUMNS)].astype(str)
+
+
+def acts_digest(frame: pd.DataFrame) -> str:
+    """``Ledger.digest`` of a ``Ledger.acts`` frame: ``sha256:`` and the SHA-256 of its canonical CSV export."""
+    import hashlib
+    import io
+
+    buffer = io.StringIO()
+    exchange.write(exchange_frame(frame), buffer, "csv")
+    return "sha256:" + hashlib.sha256(buffer.getvalue().encode("utf-8")).hexdigest()

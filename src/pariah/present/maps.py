@@ -31,6 +31,20 @@ LEVEL_COLOURS: tuple[str, ...] = ("#b2182b", "#d4d4d4", "#c6dbef", "#6baed6", "#
 TARGET_COLOUR = "#f0a202"
 OUTSIDE_COLOUR = "#f4f4f4"   # territories and states the case does not count
 HOSTILE_STROKE = "#b2182b"
+#: Width of the stripes a hostile flag beside a level draws over the level's fill (map units).
+HOSTILE_STRIPE = 9
+
+
+def hostile_patterns() -> str:
+    """``<defs>`` with one pattern per level, ``hostile-LEVEL``: the level's fill with red diagonal stripes,
+    the fill of a state whose hostile flag stands beside its level."""
+    w = HOSTILE_STRIPE
+    patterns = "".join(
+        f'<pattern id="hostile-{level}" patternUnits="userSpaceOnUse" width="{2 * w}" height="{2 * w}" '
+        f'patternTransform="rotate(45)"><rect width="{2 * w}" height="{2 * w}" fill="{colour}"/>'
+        f'<rect width="{w * 0.8:.1f}" height="{2 * w}" fill="{HOSTILE_STROKE}"/></pattern>'
+        for level, colour in enumerate(LEVEL_COLOURS))
+    return f"<defs>{patterns}</defs>"
 
 _ISO2 = re.compile(r"^([a-z]{2}) country")
 
@@ -97,7 +111,7 @@ def world_svg() -> str:
     view_box, states = _outlines()
     groups = "".join(f'<g class="state" data-state="{iso3}"><title>{iso3}</title>{inner}</g>' for iso3, inner in states)
     return (f'<svg xmlns="{SVG_NS}" viewBox="{view_box}" class="world" role="img" aria-label="World map">'
-            f'<g class="states" fill="{OUTSIDE_COLOUR}" stroke="#ffffff" stroke-width="0.6">{groups}</g></svg>')
+            f'{hostile_patterns()}<g class="states" fill="{OUTSIDE_COLOUR}" stroke="#ffffff" stroke-width="0.6">{groups}</g></svg>')
 
 
 def map_svg(levels: dict[str, int], *, hostile: frozenset[str] | set[str] = frozenset(), target: str | None = None,
@@ -110,6 +124,7 @@ def map_svg(levels: dict[str, int], *, hostile: frozenset[str] | set[str] = froz
     view_box, states = _outlines()
     x0, y0, width, height = (float(v) for v in view_box.split())
     names = names or {}
+    flagged = sum(1 for iso3, level in levels.items() if iso3 in hostile and int(level) > 0)
     groups = []
     for iso3, inner in states:
         name = html.escape(names.get(iso3, iso3))
@@ -118,14 +133,16 @@ def map_svg(levels: dict[str, int], *, hostile: frozenset[str] | set[str] = froz
             label = f"{name}: the target"
         elif iso3 in levels:
             level = int(levels[iso3])
-            label = f"{name}: {LEVEL_NAMES[level]}" + (" (hostile flag)" if iso3 in hostile and level else "")
+            flag = iso3 in hostile and level > 0
+            fill = f"url(#hostile-{level})" if flag else LEVEL_COLOURS[level]
+            label = f"{name}: {LEVEL_NAMES[level]}" + (" (hostile flag)" if flag else "")
         else:
-            label = f"{name}: not counted"
-        stroke = f' stroke="{HOSTILE_STROKE}" stroke-width="1.6"' if iso3 in hostile and iso3 in levels else ""
-        groups.append(f'<g fill="{fill}"{stroke}><title>{label}</title>{inner}</g>')
+            fill, label = OUTSIDE_COLOUR, f"{name}: not counted"
+        groups.append(f'<g fill="{fill}"><title>{label}</title>{inner}</g>')
     legend_y = y0 + height + 40
     legend = []
     entries = legend_entries(levels)
+    entries[-2:-2] = [("url(#hostile-1)", f"hostile flag ({flagged})")]
     step = width / len(entries)
     for i, (colour, text) in enumerate(entries):
         x = x0 + 20 + i * step
@@ -137,7 +154,7 @@ def map_svg(levels: dict[str, int], *, hostile: frozenset[str] | set[str] = froz
             f'{html.escape(note + "; " if note else "")}{html.escape(SOURCE)}</text>')
     return (f'<svg xmlns="{SVG_NS}" viewBox="{x0:.0f} {y0 - 60:.0f} {width:.0f} {total_h + 60:.0f}" class="world" role="img" '
             f'aria-label="{html.escape(title or "World map")}" font-family="system-ui, sans-serif">'
-            f'<rect x="{x0:.0f}" y="{y0 - 60:.0f}" width="{width:.0f}" height="{total_h + 60:.0f}" fill="#ffffff"/>{head}'
+            f'{hostile_patterns()}<rect x="{x0:.0f}" y="{y0 - 60:.0f}" width="{width:.0f}" height="{total_h + 60:.0f}" fill="#ffffff"/>{head}'
             f'<g stroke="#ffffff" stroke-width="0.6">{"".join(groups)}</g>{"".join(legend)}{foot}</svg>')
 
 

@@ -122,6 +122,12 @@ def status_records(case, acts: pd.DataFrame, as_of: dt.date, known_on: dt.date |
     return rows
 
 
+def page_date(case, as_of: dt.date | None = None) -> dt.date:
+    """The date a view shows: ``as_of``, by default today (or the case end), clamped to the case's span."""
+    first, last = case.start, default_as_of(case)
+    return min(max(as_of or last, first), last)
+
+
 def clip(case, start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
     """A period within the case's: from its start (or later) to today or its end (or earlier)."""
     first, last = case.start, default_as_of(case)
@@ -157,10 +163,9 @@ def defection_records(case, acts, as_of=None, known_on=None) -> list[dict[str, A
 
 
 def knight_records(case, acts, as_of=None, scheme="equal", known_on=None) -> list[dict[str, Any]]:
-    """States outside the coalition that supply what it withholds on ``as_of`` (clipped to the case
-    period; ``measure.black_knights``)."""
-    first, last = clip(case, as_of, as_of)
-    return records(measure.black_knights(case, acts, as_of=min(first, default_as_of(case)), weights=scheme,
+    """States outside the coalition that supply what it withholds on ``as_of`` (by default today or the
+    case end; clamped to the case's span; ``measure.black_knights``)."""
+    return records(measure.black_knights(case, acts, as_of=page_date(case, as_of), weights=scheme,
                                         known_on=known_on))
 
 
@@ -186,25 +191,25 @@ def map_frames(case, acts, dates: list[dt.date] | None = None, known_on: dt.date
     return MapFrames(days, states, levels, hostile)
 
 
+def known_by(acts: pd.DataFrame, known_on: dt.date | None) -> pd.DataFrame:
+    """The acts public by ``known_on`` (all of them when None)."""
+    if not known_on:
+        return acts
+    return acts[np.array([k <= known_on for k in acts["known_on"]], dtype=bool)]
+
+
 def act_records(acts: pd.DataFrame, actor: str | None = None, known_on: dt.date | None = None) -> list[dict[str, Any]]:
     """Current acts in the exchange format (newest first), with the actor's name, revision and recording time."""
     if actor:
         acts = acts[acts["actor"] == actor]
-    if known_on:
-        acts = acts[np.array([k <= known_on for k in acts["known_on"]], dtype=bool)]
+    acts = known_by(acts, known_on)
     acts = acts.sort_values(["day", "actor", "act"], ascending=[False, True, True], kind="stable")
     return [_act_record(row) for row in acts.itertuples(index=False)]
 
 
-def state_detail(case, acts, iso3: str, status: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """One dyad: its status, its ladder history (each run at one level and hostile flag) and the acts the
-    ladder applies to it (its own, and those of organizations that bind it). None when the case does
-    not count the state."""
-    row = next((r for r in status if r["state"] == iso3), None)
-    if row is None:
-        return None
-    end = default_as_of(case)
-    steps = frame_steps(acts).get(iso3, [])  # the steps the ladder applies to this dyad
+def dyad_history(case, iso3: str, steps: list[ladder.Step], end: dt.date) -> list[dict[str, Any]]:
+    """One dyad's ladder history to ``end``: each run at one level and hostile flag (``ladder.trajectory``
+    over the steps the ladder applies to it, ``panels.frame_steps``)."""
     dates, levels, comps, _ = ladder.trajectory(case.initial_components(iso3), [s for s in steps if s.on <= end], case.start)
     history: list[dict[str, Any]] = []
     for day, level, comp in zip(dates, levels, comps):
@@ -216,6 +221,18 @@ def state_detail(case, acts, iso3: str, status: list[dict[str, Any]]) -> dict[st
             history[-1]["to"] = (day - dt.timedelta(days=1)).isoformat()
         history.append({"from": day.isoformat(), "to": end.isoformat(), "level": int(level),
                         "level_name": LEVEL_NAMES[int(level)], "hostile": bool(comp.hostile)})
+    return history
+
+
+def state_detail(case, acts, iso3: str, status: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """One dyad: its status, its ladder history (each run at one level and hostile flag) and the acts the
+    ladder applies to it (its own, and those of organizations that bind it). None when the case does
+    not count the state."""
+    row = next((r for r in status if r["state"] == iso3), None)
+    if row is None:
+        return None
+    steps = frame_steps(acts).get(iso3, [])  # the steps the ladder applies to this dyad
+    history = dyad_history(case, iso3, steps, default_as_of(case))
     ids = {s.act_id for s in steps}
     applied = acts[acts["act_id"].isin(ids)]
     return {"state": iso3, "name": reference.name(iso3), "status": row, "history": history,
@@ -240,6 +257,55 @@ def case_summary(case, acts: pd.DataFrame) -> dict[str, Any]:
         "last_act_date": field("date"), "last_act_actor": field("actor"), "last_act": field("act"),
         "last_act_description": field("description"), "last_act_source": field("source"),
     }
+
+
+TIMELINE_PAGE = 50
+
+
+def timeline_records(acts: pd.DataFrame, *, actor: str | None = None, act: str | None = None, moving: bool = False,
+                     start: dt.date | None = None, end: dt.date | None = None, text: str | None = None,
+                     known_on: dt.date | None = None, page: int = 1, size: int = TIMELINE_PAGE) -> dict[str, Any]:
+    """One page of the acts timeline, newest first, filtered: by ``actor``, by ``act`` type, to the acts that
+    move the ladder (``moving``), to a period of effective dates, to acts whose text holds ``text``, and to
+    acts public by ``known_on``. Returns ``acts`` (the page's records), ``total`` (acts that pass the
+    filters), ``page`` (clamped to 1..``pages``), ``pages``, and the ``actors`` and ``act_types`` to choose from."""
+    from pariah.acts import ACT_ORDER, LADDER_ACTS
+
+    known = known_by(acts, known_on)
+    actors = sorted({a for a in known["actor"]}, key=lambda code: reference.name(code).lower())
+    act_types = sorted(set(known["act"]), key=lambda name: ACT_ORDER.get(name, 999))
+    mask = np.ones(len(known), dtype=bool)
+    if actor:
+        mask &= (known["actor"] == actor).to_numpy()
+    if act:
+        mask &= (known["act"] == act).to_numpy()
+    if moving:
+        mask &= known["act"].isin(LADDER_ACTS).to_numpy()
+    if start:
+        mask &= np.array([d >= start for d in known["day"]], dtype=bool)
+    if end:
+        mask &= np.array([d <= end for d in known["day"]], dtype=bool)
+    if text:
+        needle = text.lower()
+        haystack = (known["actor"] + " " + known["act"] + " " + known["description"] + " " + known["source"]).str.lower()
+        mask &= haystack.str.contains(needle, regex=False).to_numpy()
+    rows = act_records(known[mask])
+    pages = max(1, math.ceil(len(rows) / size))
+    page = min(max(page, 1), pages)
+    return {"acts": rows[(page - 1) * size: page * size], "total": len(rows), "page": page, "pages": pages,
+            "size": size, "actors": [{"code": a, "name": reference.name(a)} for a in actors], "act_types": act_types}
+
+
+def map_history(case, acts: pd.DataFrame, states: list[str]) -> tuple[list[list[list]], list[list[list[str]]]]:
+    """For the map's tooltips, per state: its ladder runs ``[from, level, hostile]`` and the acts the
+    ladder applies to it ``[date, act]``, oldest first, to today or the case end."""
+    end = default_as_of(case)
+    steps = frame_steps(acts)
+    runs = [[[r["from"], r["level"], int(r["hostile"])] for r in dyad_history(case, s, steps.get(s, []), end)]
+            for s in states]
+    applied = [[[step.date or step.on.isoformat(), step.act] for step in steps.get(s, []) if step.on <= end]
+               for s in states]
+    return runs, applied
 
 
 FORECAST_HORIZON = 12
@@ -279,6 +345,8 @@ class Views:
     def __init__(self, ledger, ttl: float | None = 60.0, size: int = 512):
         self.ledger = ledger
         self.cache = Cache(ttl, size)
+        # results keyed by the ledger digest stay valid as long as the acts do: kept past ``ttl``
+        self.lasting = Cache(None, 64)
 
     def case(self, case_id: str):
         """The case (raises ``UnknownCase``)."""
@@ -291,6 +359,15 @@ class Views:
     def today(self, case_id: str) -> dt.date:
         return default_as_of(self.case(case_id))
 
+    def page_date(self, case_id: str, as_of: dt.date | None = None) -> dt.date:
+        """The date every view of the case shows: ``as_of`` (default today), clamped to the case's span."""
+        return page_date(self.case(case_id), as_of)
+
+    def digest(self, case_id: str) -> str:
+        """The ledger digest of the case's acts (``Ledger.digest``)."""
+        self.case(case_id)
+        return self.cache.get(("digest", case_id), lambda: self.ledger.digest(case_id))
+
     def _memo(self, name: str, case_id: str, fn: Callable, *args) -> Any:
         return self.cache.get((name, case_id, *args), lambda: fn(self.case(case_id), self.acts(case_id), *args))
 
@@ -301,8 +378,8 @@ class Views:
         return case_info(self.case(case_id))
 
     def status(self, case_id: str, as_of: dt.date | None = None, known_on: dt.date | None = None) -> list[dict[str, Any]]:
-        """Every state's dyad on ``as_of`` (default: today or the case end)."""
-        return self._memo("status", case_id, status_records, as_of or self.today(case_id), known_on)
+        """Every state's dyad on ``as_of`` (default: today or the case end; clamped to the case's span)."""
+        return self._memo("status", case_id, status_records, self.page_date(case_id, as_of), known_on)
 
     def index(self, case_id: str, start=None, end=None, freq="month", scheme=DEFAULT_SCHEME, known_on=None):
         return self._memo("index", case_id, index_records, start, end, freq, scheme, known_on)
@@ -326,20 +403,43 @@ class Views:
 
         return self.cache.get(("compare", tuple(case_ids), align, scheme, measure_), compute)
 
-    def map_payload(self, case_id: str) -> dict[str, Any]:
-        """What the case page's map script needs: dates, states, names, levels, hostile flags, colours."""
+    def map_payload(self, case_id: str, as_of: dt.date | None = None, known_on: dt.date | None = None) -> dict[str, Any]:
+        """What the case page's map script needs: dates (the first of every month, ``as_of`` when given,
+        and today), states, names, levels, hostile flags, each state's ladder runs and acts, colours."""
+        case = self.case(case_id)
+
         def compute():
-            case = self.case(case_id)
-            frames = map_frames(case, self.acts(case_id))
+            acts = self.acts(case_id)
+            frames = map_frames(case, acts, known_on=known_on)
+            runs, applied = map_history(case, known_by(acts, known_on), frames.states)
             return {
                 "case": case_id, "target": case.target, "target_name": reference.name(case.target),
                 "dates": frames.dates, "states": frames.states, "names": [reference.name(s) for s in frames.states],
-                "levels": frames.levels, "hostile": frames.hostile, "level_names": list(LEVEL_NAMES),
-                "colours": list(maps.LEVEL_COLOURS), "target_colour": maps.TARGET_COLOUR,
+                "levels": frames.levels, "hostile": frames.hostile, "runs": runs, "acts": applied,
+                "level_names": list(LEVEL_NAMES), "colours": list(maps.LEVEL_COLOURS),
+                "hostile_colour": maps.HOSTILE_STROKE, "target_colour": maps.TARGET_COLOUR,
                 "outside_colour": maps.OUTSIDE_COLOUR,
             }
 
-        return self.cache.get(("map", case_id), compute)
+        payload = self.cache.get(("map", case_id, known_on), compute)
+        day = page_date(case, as_of).isoformat() if as_of else None
+        if day is None or day in payload["dates"]:
+            return payload
+        # the page's own date, between the months
+        extra = map_frames(case, self.acts(case_id), dates=[dt.date.fromisoformat(day)], known_on=known_on)
+        levels, hostile = extra.at(0)
+        at = sum(1 for d in payload["dates"] if d < day)
+        return dict(payload,
+                    dates=payload["dates"][:at] + [day] + payload["dates"][at:],
+                    levels=payload["levels"][:at] + [[levels.get(s, int(Level.NONE)) for s in payload["states"]]]
+                    + payload["levels"][at:],
+                    hostile=payload["hostile"][:at] + [[int(s in hostile) for s in payload["states"]]]
+                    + payload["hostile"][at:])
+
+    def timeline(self, case_id: str, **query) -> dict[str, Any]:
+        """One page of the filtered acts timeline (``timeline_records``), cached by its query."""
+        key = tuple(sorted(query.items()))
+        return self.cache.get(("timeline", case_id, key), lambda: timeline_records(self.acts(case_id), **query))
 
     def act_records(self, case_id: str, actor: str | None = None, known_on: dt.date | None = None):
         return self.cache.get(("acts-records", case_id, actor, known_on),
@@ -350,9 +450,10 @@ class Views:
                           iso3)
 
     def forecast(self, case_id: str) -> list[dict[str, Any]] | None:
-        """The case's forecast table (see ``forecast_records``), cached."""
-        self.case(case_id)
-        return self.cache.get(("forecast", case_id), lambda: forecast_records(self.ledger, case_id))
+        """The case's forecast table (see ``forecast_records``), cached until the ledger's acts change
+        (fitting the model takes seconds; a new ledger digest, a new fit)."""
+        key = ("forecast", case_id, self.digest(case_id))
+        return self.lasting.get(key, lambda: forecast_records(self.ledger, case_id))
 
     def import_acts(self, records_: list[dict], case: str | None = None):
         """Append acts with the importer's checks (``Ledger.import_records``); clears the cache."""
@@ -360,3 +461,4 @@ class Views:
             return self.ledger.import_records(records_, name="request", case=case)
         finally:
             self.cache.clear()
+            self.lasting.clear()

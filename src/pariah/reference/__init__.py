@@ -15,7 +15,8 @@ What no package ships is data in this folder, each row with its source:
 ``historical_states.csv`` (former states such as the GDR, and entities few or
 none recognize, such as Northern Cyprus: codes and the state whose region they take),
 ``blocs.csv`` (NATO, G20, SCO, BRICS, CSTO, OIC, Arab League, GCC, ASEAN,
-African Union, P5) and ``organizations.csv`` (the organization actors).
+African Union, P5), ``organizations.csv`` (the organization actors) and
+``outlets.csv`` (the names of the outlets most cited, by web domain, for showing a source as its outlet).
 """
 from __future__ import annotations
 
@@ -289,3 +290,21 @@ def _names() -> dict[str, str]:
 def name(code: str) -> str:
     """Short name of a state or organization code (the code itself when pariah knows neither)."""
     return _names().get(code, code)
+
+
+@functools.cache
+def _outlets() -> dict[str, str]:
+    table = pd.read_csv(_data("outlets.csv").open(encoding="utf-8"), dtype=str, keep_default_na=False)
+    return dict(zip(table["domain"], table["outlet"]))
+
+
+def outlet(host: str) -> str:
+    """The outlet a web host belongs to: the name ``outlets.csv`` gives its domain or a parent domain
+    (``uk.reuters.com`` -> ``Reuters``), else the host itself without ``www.``."""
+    host = host.lower().rstrip(".").removeprefix("www.")
+    parts = host.split(".")
+    for i in range(len(parts) - 1):
+        name = _outlets().get(".".join(parts[i:]))
+        if name is not None:
+            return name
+    return host

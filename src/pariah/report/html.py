@@ -50,6 +50,7 @@ class Report:
     map_dates: list[dt.date]
     generated: dt.datetime
     forecast: list[dict[str, Any]] | None = None
+    digest: str | None = None
 
     # ---- computed parts (the library's answers, as records) -----------------------------
 
@@ -113,6 +114,15 @@ class Report:
     def _map_note(self) -> str:
         return f"pariah ledger, case {self.case.id}" + (f", known on {self.known_on}" if self.known_on else "")
 
+    def citation(self):
+        """How to cite the report (``pariah.present.citation``): None for a status-only report."""
+        from pariah.present.citation import citation
+
+        if self.digest is None or self.acts is None:
+            return None
+        return citation(self.case, self.digest, len(self.acts), accessed=self.generated.date(),
+                        parameters={"as_of": self.as_of, "known_on": self.known_on})
+
     # ---- output ----------------------------------------------------------------------
 
     def write_html(self, path: str | Path) -> Path:
@@ -126,6 +136,7 @@ class Report:
             known_on=self.known_on.isoformat() if self.known_on else "", generated=self.generated.strftime("%Y-%m-%d %H:%M UTC"),
             status=[r for r in self.status if r["level"] >= 2 or r["hostile"]], status_total=len(self.status),
             counts=self.counts, full=self.full, csp=REPORT_CSP, css=Markup(pages.static_text("pariah.css")),
+            citation=self.citation(),
         )
         if self.full:
             index = self.index_frame()
@@ -186,18 +197,22 @@ class Report:
 
 def build(case, acts: pd.DataFrame | None, *, as_of: str | dt.date | None = None, known_on: str | dt.date | None = None,
           map_dates: Iterable[str | dt.date] | None = None, status: pd.DataFrame | None = None,
-          forecast: list[dict] | None = None) -> Report:
+          forecast: list[dict] | None = None, digest: str | None = None) -> Report:
     """Gather a case's report.
 
     ``acts``: the case's current acts (``Ledger.acts``); None gives a status-only report.
     ``as_of``: the report's date (default: today or the case end). ``known_on``: only acts public by
     then, for every part of the report. ``map_dates``: the dates of the maps (default: the start,
     the middle of the period and ``as_of``). ``status``: a status frame already computed for ``as_of``.
+    ``digest``: the ledger digest the citation quotes (default: ``Ledger.digest`` of ``acts``).
     """
+    from pariah.ledger.store import acts_digest
     from pariah.present import records
 
     as_of_d = _date(as_of, "as_of") or default_as_of(case)
     known = _date(known_on, "known_on")
+    if digest is None and acts is not None:
+        digest = acts_digest(acts)  # of the ledger's acts, before any knowledge-date cut
     if acts is not None and known is not None:
         acts = acts[np.array([k <= known for k in acts["known_on"]], dtype=bool)].reset_index(drop=True)
     if map_dates:
@@ -217,7 +232,7 @@ def build(case, acts: pd.DataFrame | None, *, as_of: str | dt.date | None = None
         rows = records.status_records(case, acts, as_of_d)
     else:
         raise InvalidArgument("a report needs the case's acts or its status")
-    return Report(case, acts, as_of_d, known, rows, dates, dt.datetime.now(dt.timezone.utc), forecast)
+    return Report(case, acts, as_of_d, known, rows, dates, dt.datetime.now(dt.timezone.utc), forecast, digest)
 
 
 def case_report(case, acts: pd.DataFrame, path: str | Path, **options) -> Path:

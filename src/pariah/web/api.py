@@ -18,20 +18,22 @@ from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pariah.ledger.schema import EXCHANGE_COLUMNS
-from pariah.web.params import (CASES_PATTERN, MAX_COMPARE, Align, CompareMeasure, AsOf, CasePath, Freq, FreqQ, From,
-                               HTTPProblem, KnownOn, Scheme, SchemeQ, To, cached_json, day, encode,
-                               known_parameters, period, views_of)
+from pariah.present.tables import download_name
+from pariah.web.params import (CASES_PATTERN, MAX_COMPARE, Align, AsOf, CasePath, CompareMeasure, Freq, FormatQ, FreqQ,
+                               From, HTTPProblem, KnownOn, Scheme, SchemeQ, To, cached_json, cached_table, day,
+                               encode, known_parameters, period, views_of)
 from pariah.web.schemas import (ACT_SCHEMA, ERRORS, ActOut, BlackKnight, CaseInfo, CaseSummary, CohesionRow,
-                                CompareRow, Defection, ImportSummary, IndexRow, MapPayload, Problem, StateDetail,
-                                StatusRow)
+                                CompareRow, Defection, ForecastRow, ImportSummary, IndexRow, MapPayload, Problem,
+                                StateDetail, StatusRow, LIST_ERRORS, TABLE_ERRORS, columns)
 
 
 router = APIRouter(prefix="/api", dependencies=[Depends(known_parameters)])
 
 
-@router.get("/cases", response_model=list[CaseSummary], tags=["cases"], summary="Every case, its index today and its latest act")
-async def api_cases(request: Request):
-    return await cached_json(request, ("cases",), lambda: views_of(request).cases())
+@router.get("/cases", response_model=list[CaseSummary], responses=LIST_ERRORS, tags=["cases"], summary="Every case, its index today and its latest act")
+async def api_cases(request: Request, format: FormatQ = None):
+    return await cached_table(request, ("cases",), lambda: views_of(request).cases(), format,
+                              lambda fmt: f"pariah-cases.{fmt}", columns(CaseSummary))
 
 
 @router.get("/cases/{case}", response_model=CaseInfo, responses=ERRORS, tags=["cases"], summary="One case's definition")
@@ -39,67 +41,96 @@ async def api_case(request: Request, case: CasePath):
     return await cached_json(request, ("case", case), lambda: views_of(request).case_info(case))
 
 
-@router.get("/cases/{case}/status", response_model=list[StatusRow], responses=ERRORS, tags=["cases"],
+@router.get("/cases/{case}/status", response_model=list[StatusRow], responses=TABLE_ERRORS, tags=["cases"],
             summary="Every state's ladder level with the target, as of a date and known on a date")
-async def api_status(request: Request, case: CasePath, as_of: AsOf = None, known_on: KnownOn = None):
+async def api_status(request: Request, case: CasePath, as_of: AsOf = None, known_on: KnownOn = None,
+                     format: FormatQ = None):
     a, k = day(as_of, "as_of"), day(known_on, "known_on")
     views = views_of(request)
-    return await cached_json(request, ("status", case, a, k), lambda: views.status(case, a, k))
+    return await cached_table(request, ("status", case, a, k), lambda: views.status(case, a, k), format,
+                              lambda fmt: download_name(case, "status", fmt, as_of=views.page_date(case, a), known_on=k),
+                              columns(StatusRow))
 
 
-async def _series(request: Request, measure: str, case: str, start, end, freq: Freq, weights: Scheme, known_on):
+async def _series(request: Request, measure: str, case: str, start, end, freq: Freq, weights: Scheme, known_on,
+                  fmt, model):
     """A per-period measure (``index`` or ``cohesion``) of a case, checked and cached."""
     a, b = period(start, end)
     k = day(known_on, "known_on")
     compute = getattr(views_of(request), measure)
-    return await cached_json(request, (measure, case, a, b, freq.value, weights.value, k),
-                             lambda: compute(case, a, b, freq.value, weights.value, k))
+    return await cached_table(request, (measure, case, a, b, freq.value, weights.value, k),
+                              lambda: compute(case, a, b, freq.value, weights.value, k), fmt,
+                              lambda f: download_name(case, measure, f, **{"from": a, "to": b}, freq=freq.value,
+                                                      weights=weights.value, known_on=k),
+                              columns(model))
 
 
-@router.get("/cases/{case}/index", response_model=list[IndexRow], responses=ERRORS, tags=["measures"],
+@router.get("/cases/{case}/index", response_model=list[IndexRow], responses=TABLE_ERRORS, tags=["measures"],
             summary="The isolation index per period, with its sensitivity band")
 async def api_index(request: Request, case: CasePath, start: From = None, end: To = None, freq: FreqQ = Freq.month,
-                    weights: SchemeQ = Scheme.relations, known_on: KnownOn = None):
-    return await _series(request, "index", case, start, end, freq, weights, known_on)
+                    weights: SchemeQ = Scheme.relations, known_on: KnownOn = None, format: FormatQ = None):
+    return await _series(request, "index", case, start, end, freq, weights, known_on, format, IndexRow)
 
 
-@router.get("/cases/{case}/cohesion", response_model=list[CohesionRow], responses=ERRORS, tags=["measures"],
+@router.get("/cases/{case}/cohesion", response_model=list[CohesionRow], responses=TABLE_ERRORS, tags=["measures"],
             summary="Coalition cohesion per period")
 async def api_cohesion(request: Request, case: CasePath, start: From = None, end: To = None, freq: FreqQ = Freq.month,
-                       weights: SchemeQ = Scheme.equal, known_on: KnownOn = None):
-    return await _series(request, "cohesion", case, start, end, freq, weights, known_on)
+                       weights: SchemeQ = Scheme.equal, known_on: KnownOn = None, format: FormatQ = None):
+    return await _series(request, "cohesion", case, start, end, freq, weights, known_on, format, CohesionRow)
 
 
-@router.get("/cases/{case}/defections", response_model=list[Defection], responses=ERRORS, tags=["measures"],
+@router.get("/cases/{case}/defections", response_model=list[Defection], responses=TABLE_ERRORS, tags=["measures"],
             summary="Coalition members that stopped holding, with the act and its source")
-async def api_defections(request: Request, case: CasePath, as_of: AsOf = None, known_on: KnownOn = None):
+async def api_defections(request: Request, case: CasePath, as_of: AsOf = None, known_on: KnownOn = None,
+                         format: FormatQ = None):
     a, k = day(as_of, "as_of"), day(known_on, "known_on")
-    return await cached_json(request, ("defections", case, a, k), lambda: views_of(request).defections(case, a, k))
+    views = views_of(request)
+    return await cached_table(request, ("defections", case, a, k), lambda: views.defections(case, a, k), format,
+                              lambda fmt: download_name(case, "defections", fmt, as_of=views.page_date(case, a),
+                                                        known_on=k),
+                              columns(Defection))
 
 
-@router.get("/cases/{case}/black-knights", response_model=list[BlackKnight], responses=ERRORS, tags=["measures"],
+@router.get("/cases/{case}/black-knights", response_model=list[BlackKnight], responses=TABLE_ERRORS, tags=["measures"],
             summary="States outside the coalition that supply what it withholds")
 async def api_black_knights(request: Request, case: CasePath, as_of: AsOf = None, weights: SchemeQ = Scheme.equal,
-                            known_on: KnownOn = None):
+                            known_on: KnownOn = None, format: FormatQ = None):
     a, k = day(as_of, "as_of"), day(known_on, "known_on")
-    return await cached_json(request, ("knights", case, a, weights.value, k),
-                             lambda: views_of(request).black_knights(case, a, weights.value, k))
+    views = views_of(request)
+    return await cached_table(request, ("knights", case, a, weights.value, k),
+                              lambda: views.black_knights(case, a, weights.value, k), format,
+                              lambda fmt: download_name(case, "black-knights", fmt, as_of=views.page_date(case, a),
+                                                        weights=weights.value, known_on=k),
+                              columns(BlackKnight))
 
 
 @router.get("/cases/{case}/map", response_model=MapPayload, responses=ERRORS, tags=["measures"],
-            summary="Every counted state's level on the first of every month from the start, and today")
-async def api_map(request: Request, case: CasePath):
-    return await cached_json(request, ("map", case), lambda: views_of(request).map_payload(case))
+            summary="Every counted state's level on the first of every month from the start, on as_of and today, "
+                    "with each state's ladder history and acts for the tooltips")
+async def api_map(request: Request, case: CasePath, as_of: AsOf = None, known_on: KnownOn = None):
+    a, k = day(as_of, "as_of"), day(known_on, "known_on")
+    return await cached_json(request, ("map", case, a, k), lambda: views_of(request).map_payload(case, a, k))
 
 
-@router.get("/cases/{case}/acts", response_model=list[ActOut], responses=ERRORS, tags=["acts"],
+@router.get("/cases/{case}/forecast", response_model=list[ForecastRow], responses=TABLE_ERRORS, tags=["measures"],
+            summary="The states most likely to reach the case's level within 12 months (empty when none is at risk)")
+async def api_forecast(request: Request, case: CasePath, format: FormatQ = None):
+    views = views_of(request)
+    return await cached_table(request, ("forecast", case), lambda: views.forecast(case) or [], format,
+                              lambda fmt: download_name(case, "forecast", fmt, as_of=views.today(case)),
+                              columns(ForecastRow))
+
+
+@router.get("/cases/{case}/acts", response_model=list[ActOut], responses=TABLE_ERRORS, tags=["acts"],
             summary="The current acts of a case, newest first, each with its source")
 async def api_acts(request: Request, case: CasePath,
                    actor: Annotated[Optional[str], Query(max_length=64, description="Only this actor (ISO3 or organization code).")] = None,
-                   known_on: KnownOn = None):
+                   known_on: KnownOn = None, format: FormatQ = None):
     k = day(known_on, "known_on")
     code = actor.strip().upper() if actor else None
-    return await cached_json(request, ("acts", case, code, k), lambda: views_of(request).act_records(case, code, k))
+    return await cached_table(request, ("acts", case, code, k), lambda: views_of(request).act_records(case, code, k),
+                              format, lambda fmt: download_name(case, "acts", fmt, actor=code, known_on=k),
+                              columns(ActOut))
 
 
 @router.get("/cases/{case}/states/{iso3}", response_model=StateDetail, responses=ERRORS, tags=["acts"],
@@ -117,16 +148,20 @@ async def api_state(request: Request, case: CasePath,
     return await cached_json(request, ("state", case, code), compute)
 
 
-@router.get("/compare", response_model=list[CompareRow], responses=ERRORS, tags=["measures"],
+@router.get("/compare", response_model=list[CompareRow], responses=TABLE_ERRORS, tags=["measures"],
             summary="Several cases' indices on one axis")
 async def api_compare(request: Request,
                       cases: Annotated[str, Query(pattern=CASES_PATTERN, description=f"One to {MAX_COMPARE} case ids separated by commas, e.g. taliban-2021,taliban-1996.")],
                       align: Annotated[Align, Query(description="start: months since each start; calendar: dates.")] = Align.start,
                       weights: SchemeQ = Scheme.relations,
-                      measure: Annotated[CompareMeasure, Query(description="change: since each case's start; realised: share of the possible movement; index: the index itself.")] = CompareMeasure.change):
+                      measure: Annotated[CompareMeasure, Query(description="change: since each case's start; realised: share of the possible movement; index: the index itself.")] = CompareMeasure.change,
+                      format: FormatQ = None):
     ids = case_list(cases)
-    return await cached_json(request, ("compare", tuple(ids), align.value, weights.value, measure.value),
-                             lambda: views_of(request).compare(ids, align.value, weights.value, measure.value))
+    return await cached_table(request, ("compare", tuple(ids), align.value, weights.value, measure.value),
+                              lambda: views_of(request).compare(ids, align.value, weights.value, measure.value), format,
+                              lambda fmt: download_name("compare", "-".join(ids), fmt, align=align.value,
+                                                        weights=weights.value, measure=measure.value),
+                              columns(CompareRow))
 
 
 def case_list(text: str | None) -> list[str]:

@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pariah.exceptions import ImportRejected, PariahError
 from pariah.ladder import LEVEL_NAMES
-from pariah.present import maps, pages
+from pariah.present import citation, maps, pages
 from pariah.web import api, params
 from pariah.web.limits import BodyLimit
 from pariah.web.api import case_list
@@ -227,31 +227,79 @@ def _pages(app: FastAPI) -> None:
             "home.html", root=root, cases=views.cases(), read_only=request.app.state.write_token is None))
 
     @app.get("/cases/{case}", include_in_schema=False)
-    async def case_page(request: Request, case: str, as_of: PageDate = None, known_on: PageDate = None):
+    async def case_page(request: Request, case: str, as_of: PageDate = None, known_on: PageDate = None,
+                        weights: Annotated[params.Scheme, Query()] = params.Scheme.equal,
+                        actor: Annotated[Optional[str], Query(max_length=64)] = None,
+                        act: Annotated[Optional[str], Query(max_length=64)] = None,
+                        moving: Annotated[Optional[str], Query(max_length=5)] = None,
+                        start: Annotated[Optional[str], Query(alias="from", max_length=10)] = None,
+                        end: Annotated[Optional[str], Query(alias="to", max_length=10)] = None,
+                        q: Annotated[Optional[str], Query(max_length=100)] = None,
+                        page: Annotated[int, Query(ge=1, le=100_000)] = 1):
+        """The case page. Its whole view lives in its query: the page's date (``as_of``), ``known_on``,
+        ``weights``, and the timeline's filters and page; the section is the URL's fragment."""
         views: Views = request.app.state.views
         root = request.scope.get("root_path", "")
-        as_of, known_on = as_of or None, known_on or None  # the page's form sends empty fields
+        # the page's forms send empty fields: they mean the default
+        as_of, known_on, actor, act, start, end, q = (v or None for v in (as_of, known_on, actor, act, start, end, q))
         a, k = day(as_of, "as_of"), day(known_on, "known_on")
+        first_day, last_day = day(start, "from"), day(end, "to")
+        code = actor.strip().upper() if actor else None
+        ladder_only = moving in ("1", "on", "true", "yes")
+        scheme = weights.value
+        view = {"as_of": as_of, "known_on": known_on, "weights": None if scheme == "equal" else scheme}
+        filters = {"actor": code, "act": act, "moving": "1" if ladder_only else None, "from": start, "to": end,
+                   "q": q}
+        url = str(request.url.replace(fragment=""))
 
         def build() -> str:
-            status = views.status(case, a, k)
+            date = views.page_date(case, a)
+            status = views.status(case, date, k)
             today = views.today(case)
-            start = views.case(case).start
-            first = views.index(case, start, start, "day")[-1]
-            now = views.index(case, today, today, "day")[-1]
-            cohesion = {row["tier"]: row for row in views.cohesion(case, today, today, "day")}
+            first = views.index(case, None, views.case(case).start, "day", scheme, k)[0]
+            now = views.index(case, date, date, "day", scheme, k)[-1]
+            cohesion = {row["tier"]: row for row in views.cohesion(case, date, date, "day", scheme, k)}
+            knights = views.black_knights(case, date, scheme, k)
             shown = [row for row in status if row["level"] >= 2 or row["hostile"]]
             counts = {name: 0 for name in LEVEL_NAMES}
             for row in status:
                 counts[row["level_name"]] += 1
+            timeline = views.timeline(case, actor=code, act=act, moving=ladder_only, start=first_day, end=last_day,
+                                      text=q, known_on=k, page=page)
+            total = len(views.act_records(case, None, k))
+            api = f"{root}/api/cases/{case}"
+            dated = {"as_of": date.isoformat() if a else None, "known_on": known_on}
+            links = {
+                "status": _formats(f"{api}/status", dated),
+                "index": _formats(f"{api}/index", {"weights": scheme, "known_on": known_on}),
+                "cohesion": _formats(f"{api}/cohesion", {"weights": scheme, "known_on": known_on}),
+                "defections": _formats(f"{api}/defections", dated),
+                "knights": _formats(f"{api}/black-knights", dated | {"weights": scheme}),
+                "acts": _formats(f"{api}/acts", {"known_on": known_on}),
+                "forecast": _formats(f"{api}/forecast", {}),
+            }
+            here = f"{root}/cases/{case}"
+            page_links = {name: _link(here, view | filters | {"page": n}, "timeline") for name, n in (
+                ("first", 1), ("prev", timeline["page"] - 1), ("next", timeline["page"] + 1), ("last", timeline["pages"]))}
             return pages.render(
                 "case.html", root=root, case=views.case_info(case), status=shown, status_total=len(status),
-                counts=counts, as_of=status[0]["as_of"] if status else today.isoformat(), as_of_param=as_of or "",
-                known_on=known_on or "", today=today.isoformat(), now=now, first=first,
-                cohesion=cohesion, defections=views.defections(case), knights=views.black_knights(case),
-                acts=views.act_records(case), forecast=views.forecast(case))
+                counts=counts, hostile_count=sum(1 for row in status if row["hostile"] and row["level"] > 0),
+                as_of=date.isoformat(), as_of_param=as_of or "", known_on=known_on or "", today=today.isoformat(),
+                weights=scheme, schemes=[s.value for s in params.Scheme if s.value != "custom"],
+                now=now, first=first, cohesion=cohesion, defections=views.defections(case, date, k), knights=knights,
+                forecast=views.forecast(case), timeline=timeline, total_acts=total,
+                filters={"actor": code or "", "act": act or "", "moving": ladder_only, "start": start or "",
+                         "end": end or "", "q": q or ""},
+                keep={name: value for name, value in view.items() if value},
+                clear_filters=_link(here, view, "timeline"), page_links=page_links, links=links,
+                map_src=_link(f"{api}/map", {"as_of": dated["as_of"], "known_on": known_on}),
+                index_src=_link(f"{api}/index", {"weights": scheme, "known_on": known_on}),
+                cohesion_src=_link(f"{api}/cohesion", {"weights": scheme, "known_on": known_on}),
+                defections_src=_link(f"{api}/defections", {"known_on": known_on}),
+                citation=citation.citation(views.case(case), views.digest(case), total, url=url))
 
-        return await _cached_page(request, ("case", case, as_of, known_on), build)
+        key = ("case", url, case, as_of, known_on, scheme, code, act, ladder_only, start, end, q, page)
+        return await _cached_page(request, key, build)
 
     @app.get("/cases/{case}/states/{iso3}", include_in_schema=False)
     async def state_page(request: Request, case: str, iso3: str):
@@ -282,6 +330,19 @@ def _pages(app: FastAPI) -> None:
                                  table=table, query=",".join(ids))
 
         return await _cached_page(request, ("compare", tuple(ids), align.value), build)
+
+
+def _link(path: str, query: dict[str, Any], fragment: str = "") -> str:
+    """``path`` with the query's set values (in order) and a fragment."""
+    from urllib.parse import urlencode
+
+    shown = urlencode([(k, v) for k, v in query.items() if v not in (None, "")])
+    return path + (f"?{shown}" if shown else "") + (f"#{fragment}" if fragment else "")
+
+
+def _formats(path: str, query: dict[str, Any]) -> dict[str, str]:
+    """The download links of one table: ``?format=csv`` and ``?format=json`` with the view's parameters."""
+    return {fmt: _link(path, query | {"format": fmt}) for fmt in ("csv", "json")}
 
 
 COMPARE_MONTHS = (0, 12, 24, 36, 48, 60)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import json
 import re
+from enum import Enum
 from typing import Annotated, Any, Callable, Optional
 
 from fastapi import Path, Query, Request
@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from pariah.dates import Align, CompareMeasure, Freq  # the parameter types the command line uses too
 from pariah.exceptions import PariahError
 from pariah.measure.weights import Scheme
+from pariah.present import tables
 from pariah.present.records import MISSING, Views
 
 __all__ = ["Align", "CompareMeasure", "Freq", "Scheme"]
@@ -53,6 +54,18 @@ FreqQ = Annotated[Freq, Query(description="One value per day, month or quarter."
 SchemeQ = Annotated[Scheme, Query(alias="weights", description="Weighting scheme.")]
 
 
+class Download(str, Enum):
+    """A table's download formats (``pariah.present.tables``)."""
+
+    csv = "csv"
+    json = "json"
+
+
+FormatQ = Annotated[Optional[Download], Query(
+    alias="format", description="csv or json: the table as a file to download, named in Content-Disposition "
+                                "(default: JSON to read, without a file name).")]
+
+
 def day(value: str | None, name: str) -> dt.date | None:
     """A query date (any precision) as a date; 422 with the parameter's name when bad."""
     from pariah.dates import to_date
@@ -76,7 +89,7 @@ def views_of(request: Request) -> Views:
 
 
 def encode(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    return tables.to_json(value).encode("utf-8")
 
 
 class Body:
@@ -111,6 +124,22 @@ async def cached_json(request: Request, key: tuple, compute: Callable[[], Any]) 
     """Answer from the cache of encoded responses, computing on a miss."""
     body = await cached(request, ("json", *key), lambda: encode(compute()))
     return body.response(request, "application/json")
+
+
+async def cached_table(request: Request, key: tuple, compute: Callable[[], list[dict[str, Any]]],
+                       fmt: Download | None, name: Callable[[str], str], columns: list[str]) -> Response:
+    """A table's answer: JSON to read (``fmt`` None), or a CSV or JSON file named ``name(fmt)``.
+    ``columns`` head an empty CSV; a table with rows takes its columns from them."""
+    if fmt is None:
+        return await cached_json(request, key, compute)
+
+    def make() -> bytes:
+        rows = compute()
+        return tables.render(rows, fmt.value, None if rows else columns).encode("utf-8")
+
+    body = await cached(request, ("table", fmt.value, *key), make)
+    return body.response(request, tables.MEDIA_TYPES[fmt.value],
+                         {"Content-Disposition": f'attachment; filename="{name(fmt.value)}"'})
 
 
 def known_parameters(request: Request) -> None:

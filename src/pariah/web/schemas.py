@@ -174,6 +174,15 @@ class StateDetail(BaseModel):
     acts: list[ActOut]
 
 
+class ForecastRow(BaseModel):
+    state: str
+    name: str
+    probability: float = Field(ge=0, le=1, description="Probability of reaching the case's level within the horizon.")
+    horizon: str
+    level: str
+    drivers: str
+
+
 class ImportSummary(BaseModel):
     rows: int
     added: int
@@ -212,7 +221,19 @@ ACT_SCHEMA = {
     "additionalProperties": False,
 }
 
+def columns(model: type[BaseModel]) -> list[str]:
+    """A table's columns, in order: its model's fields (the header of an empty CSV download)."""
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
 ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "Unknown case or state"},
           422: {"model": Problem, "description": "Bad parameter"}}
+#: What a table's route answers besides JSON: with ``?format=csv``, the table as a CSV file.
+TABLE: dict[int | str, dict[str, Any]] = {200: {"description": "The rows; with format=csv a CSV file, with format=json "
+                                                               "a JSON file (Content-Disposition names both)",
+                                                "content": {"text/csv": {"schema": {"type": "string"}}}}}
+TABLE_ERRORS = ERRORS | TABLE
+#: The list of cases: no unknown case, but bad parameters, and the CSV file.
+LIST_ERRORS: dict[int | str, dict[str, Any]] = {422: ERRORS[422], **TABLE}
 
 

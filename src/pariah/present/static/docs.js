@@ -8,6 +8,7 @@
     validatorUrl: null,
     deepLinking: true,
     tryItOutEnabled: false,
+    syntaxHighlight: {activated: false},  // its colour themes fall short of AA contrast
     presets: [window.SwaggerUIBundle.presets.apis],
     layout: 'BaseLayout'
   });
