@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import act_row, invoke, write_csv
+from conftest import POSTGRES, act_row, invoke, reset_postgres, write_csv
 from pariah.exceptions import DatabaseBusy, ForeignDatabase, InvalidArgument
 from pariah.ledger import Ledger, store
 
@@ -133,3 +133,24 @@ def test_a_read_only_database_reads_and_refuses_writes_in_one_line(tmp_path):
     written = invoke("--db", url, "import", write_csv(tmp_path / "b.csv", [act_row(case="taliban-2021", actor="PAK")]))
     assert written.exit_code == 1 and len(written.output.strip().splitlines()) == 1, written.output
     assert "readonly database" in written.output and "Traceback" not in written.output
+
+
+@pytest.mark.skipif(not POSTGRES, reason="PARIAH_TEST_POSTGRES not set")
+def test_on_postgresql_a_table_lock_held_too_long_is_database_busy(tmp_path, test_case):
+    from sqlalchemy import create_engine, text
+
+    reset_postgres(POSTGRES)
+    ledger = Ledger(POSTGRES, bundled=False, lock_timeout=0.3)
+    ledger.add_case(test_case)
+    other = create_engine(POSTGRES).connect()
+    other.execute(text("BEGIN"))
+    other.execute(text("LOCK TABLE acts IN EXCLUSIVE MODE"))
+    try:
+        with pytest.raises(DatabaseBusy, match="is busy"):
+            ledger.import_files([write_csv(tmp_path / "b.csv", [act_row(actor="PAK")])])
+        assert ledger.acts().empty  # a read does not wait for the lock
+    finally:
+        other.rollback()
+        other.close()
+    assert ledger.import_files([tmp_path / "b.csv"]).added == 1
+    ledger.close()

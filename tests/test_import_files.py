@@ -219,3 +219,12 @@ def test_hostile_json_lines_are_one_clear_problem(memory_ledger, tmp_path, line,
     with pytest.raises(ImportRejected) as rejected:
         memory_ledger.import_files([path])
     assert len(rejected.value.problems) == 1 and rejected.value.problems[0].startswith(f"{path}:1: {message}")
+
+
+def test_what_a_csv_file_holds_nowhere_is_read_from_its_bytes():
+    """``validate`` skips the NUL and invisible-character passes for characters the file holds nowhere."""
+    everything = frozenset(["\x00", *exchange.INVISIBLE])
+    assert exchange._absent(b"plain, ascii") == everything
+    assert exchange._absent("curly \u201cquotes\u201d \u2014 dash".encode()) == everything
+    assert exchange._absent("a\u200bb\x00".encode()) == everything - {"\x00", "\u200b"}
+    assert exchange._absent("\ufeffbom".encode()) == everything - {"\ufeff"}

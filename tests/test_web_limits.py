@@ -59,6 +59,7 @@ def test_a_body_that_streams_past_the_limit_is_413(client, small):
     ("[" * 50_000 + "]" * 50_000, "body: JSON nested too deeply"),
     (json.dumps([act_row(actor="PAK", description="\ud800")]), "request:1: description: contains a lone surrogate"),
     (json.dumps([act_row(actor="PAK", description={"a": [[[]]]})]), "request:1: description: expected a string"),
+    ('[{"actor": "PAK", "actor": "CHN"}]', "body: key 'actor' given twice in one object"),
 ])
 def test_hostile_json_is_a_422_and_writes_nothing(client, small, body, message):
     answer = client.post("/api/acts", content=body.encode("utf-8", "surrogatepass"), headers=AUTH)

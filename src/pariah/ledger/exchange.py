@@ -89,8 +89,21 @@ def read(path: str | Path, fmt: str | None = None) -> tuple[Rows | None, list[st
         return _read_jsonl(path, text)
     rows, problems = _read_csv_fast(path, data) or _read_csv(path, text)
     if rows is not None:
-        rows.absent = frozenset(c for c in ("\x00", *INVISIBLE) if c.encode("utf-8") not in data)
+        rows.absent = _absent(data)
     return rows, problems
+
+
+def _absent(data: bytes) -> frozenset[str]:
+    """Which of a NUL and the invisible characters the UTF-8 ``data`` holds nowhere. The invisible
+    ones all begin with byte E2 or EF, rare in most files: one fast scan for each byte decides."""
+    absent = {"\x00"} if b"\x00" not in data else set()
+    for lead in (b"\xe2", b"\xef"):
+        chars = [c for c in INVISIBLE if c.encode("utf-8")[:1] == lead]
+        if lead not in data:
+            absent.update(chars)
+        else:
+            absent.update(c for c in chars if c.encode("utf-8") not in data)
+    return frozenset(absent)
 
 
 def read_regular(path: Path) -> bytes:

@@ -74,8 +74,16 @@ def _memory(url: str) -> bool:
     return url in ("sqlite://", "sqlite:///:memory:")
 
 
+def _shown(url: str) -> str:
+    """A database URL as a message shows it: without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: nothing to hide
+        return url
+
+
 def _engine(url: str, lock_timeout: float) -> Engine:
-    shown = make_url(url).render_as_string(hide_password=True)
+    shown = _shown(url)
     if url.startswith("sqlite"):
         memory = _memory(url)
         engine = create_engine(
@@ -146,8 +154,7 @@ class Ledger:
         except PariahError:
             raise
         except Exception as e:
-            shown = self.url if "@" not in self.url else "(a database URL with a password)"
-            raise DatabaseUnavailable(f"cannot open database {shown}: {e.__class__.__name__}: {str(e).splitlines()[0]}") from None
+            raise DatabaseUnavailable(f"cannot open database {_shown(self.url)}: {e.__class__.__name__}: {str(e).splitlines()[0]}") from None
         if bundled:
             self.sync_bundled()
 

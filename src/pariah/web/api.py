@@ -173,6 +173,15 @@ def case_list(text: str | None) -> list[str]:
     return ids
 
 
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object whose keys are distinct (``json.loads`` would keep the last of two in silence)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        twice = next(k for k in obj if sum(1 for p, _ in pairs if p == k) > 1)
+        raise HTTPProblem(422, f"body: key {twice!r} given twice in one object; give each column once")
+    return obj
+
+
 bearer = HTTPBearer(auto_error=False, description="The write token the server was started with (--write-token or $PARIAH_WRITE_TOKEN).")
 
 
@@ -201,7 +210,7 @@ async def api_post_acts(request: Request,
     the same content changes nothing; with other content it is a correction, kept as a new revision."""
     raw = await request.body()  # at most MAX_BODY bytes (pariah.web.limits)
     try:
-        records = json.loads(raw)
+        records = json.loads(raw, object_pairs_hook=_unique_keys)
     except (ValueError, UnicodeDecodeError) as e:
         raise HTTPProblem(422, f"body: not JSON ({e}); send a JSON list of act objects") from None
     except RecursionError:
