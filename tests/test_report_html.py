@@ -64,6 +64,13 @@ def test_report_has_maps_charts_status_sources_and_methods(ledger, tmp_path):
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in text and "<img src=x" not in text
 
 
+def test_report_opens_with_the_brief(ledger, tmp_path):
+    text = _report(ledger, tmp_path)
+    brief = text.index('<section id="brief" class="brief">')
+    assert brief < text.index('<div class="cards">')
+    assert "Where states stand" in text and "Who broke ranks" in text and "recognized since 2025-07-03" in text
+
+
 def test_report_cites_the_ledger_digest_the_version_and_its_parameters(ledger, tmp_path):
     import pariah
 

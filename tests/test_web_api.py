@@ -392,7 +392,7 @@ def test_the_case_page_follows_its_date_weights_and_known_on(client, bundled):
     rus = payload["states"].index("RUS")
     assert payload["runs"][rus][-1][:2] == ["2025-07-03", 5] and ["2025-07-03", "recognize"] in payload["acts"][rus]
     assert client.get("/cases/taliban-2021?weights=heavy").status_code == 422
-    assert 'id="brief"' not in page  # the brief's place, empty without one
+    assert 'id="brief"' in page and 'Brief on 2023-03-10' in page  # the page opens with the brief on its date
 
 
 def test_the_timeline_is_filtered_and_paged_on_the_server(client, bundled):

@@ -48,17 +48,31 @@ NEXT = 5
 def brief(ledger: Ledger, case_id: str, *, as_of: DateLike = None, known_on: DateLike = None,
           weights: Any = None, forecast: bool = True, horizon: int = 12) -> dict[str, Any]:
     """The brief of one case on ``as_of`` (default: today or the case end); see the module doc."""
+    from pariah.panels import check_as_of, default_as_of
+
+    case = ledger.case(case_id)
+    day = check_as_of(case, to_date(as_of) or default_as_of(case))
+    out = brief_of(case, ledger.acts(case_id), as_of=day, known_on=known_on, weights=weights,
+                   digest=ledger.digest(case_id))
+    if forecast:
+        out["leverage"] = _leverage(case, ledger.acts(case_id), day,
+                                    credibility=_credibility(ledger, case, day))
+        out["next"] = _next(ledger, case_id, day, horizon)
+    return out
+
+
+def brief_of(case, acts, *, as_of: DateLike, known_on: DateLike = None, weights: Any = None,
+             digest: str | None = None) -> dict[str, Any]:
+    """The brief from a case and its acts alone: no forecast (``next`` empty, credibility 1)."""
     from pariah import measure, reference
     from pariah.measure.cohesion import TIERS
     from pariah.measure.index import membership
     from pariah.measure.weights import DEFAULT_SCHEME
-    from pariah.panels import check_as_of, component_panel, default_as_of, status_frame
+    from pariah.panels import check_as_of, component_panel, status_frame
     from pariah.present.tables import records
 
-    case = ledger.case(case_id)
-    day = check_as_of(case, to_date(as_of) or default_as_of(case))
+    day = check_as_of(case, to_date(as_of) or case.start)
     known = to_date(known_on)
-    acts = ledger.acts(case_id)
     weights = weights if weights is not None else DEFAULT_SCHEME
     year_ago = add_months(day, -12)
 
@@ -75,7 +89,7 @@ def brief(ledger: Ledger, case_id: str, *, as_of: DateLike = None, known_on: Dat
     out: dict[str, Any] = {
         "case": {"id": case.id, "name": case.name, "target": case.target, "target_name": reference.name(case.target),
                  "start": case.start.isoformat(), "end": case.end.isoformat() if case.end else None,
-                 "kind": case.kind, "level": case.level.label, "ledger_digest": ledger.digest(case_id)},
+                 "kind": case.kind, "level": case.level.label, "ledger_digest": digest},
         "as_of": day.isoformat(),
         "levels": _levels(case, panel.states, level, counted, status, day),
         "moved": _moved(case, acts, known, year_ago, day),
@@ -92,8 +106,8 @@ def brief(ledger: Ledger, case_id: str, *, as_of: DateLike = None, known_on: Dat
             "year_ago": None if index["change_12m"] != index["change_12m"] else round(float(index["index"] - index["change_12m"]), 4),
             "change_12m": None if index["change_12m"] != index["change_12m"] else round(float(index["change_12m"]), 4),
         },
-        "leverage": _leverage(ledger, case, acts, day, forecast),
-        "next": _next(ledger, case_id, day, horizon) if forecast else [],
+        "leverage": _leverage(case, acts, day),
+        "next": [],
         "notes": [
             "Population shares use each state's current population (reference data), also for past dates.",
             "Counted states: UN members from the year they joined, and the non-members the case names.",
@@ -160,7 +174,13 @@ def _moved(case, acts, known: dt.date | None, since: dt.date, day: dt.date) -> l
     return sorted(rows, key=lambda r: (r["date"], r["state"]))
 
 
-def _leverage(ledger, case, acts, day: dt.date, with_credibility: bool) -> dict[str, Any]:
+def _credibility(ledger, case, day: dt.date) -> float:
+    from pariah import leverage
+
+    return leverage.credibility_at(ledger, case.id, as_of=day) if day > case.start else 1.0
+
+
+def _leverage(case, acts, day: dt.date, credibility: float | None = None) -> dict[str, Any]:
     from pariah import leverage
     from pariah.exceptions import NotEnoughData
 
@@ -168,11 +188,10 @@ def _leverage(ledger, case, acts, day: dt.date, with_credibility: bool) -> dict[
         row = leverage.decompose(case, acts, start=day, end=day, freq="day").iloc[0]
     except NotEnoughData as e:
         return {"withheld": None, "supplied": None, "credibility": None, "leverage": None, "note": str(e)}
-    credibility = leverage.credibility_at(ledger, case.id, as_of=day) if with_credibility and day > case.start else 1.0
+    c = 1.0 if credibility is None else credibility
     return {"withheld": round(float(row["withheld"]), 4), "supplied": round(float(row["supplied"]), 4),
-            "credibility": round(float(credibility), 4),
-            "leverage": round(float(row["withheld"] * (1 - row["supplied"]) * credibility), 4),
-            "note": "" if with_credibility else "credibility taken as 1 (no forecast asked for)"}
+            "credibility": round(float(c), 4), "leverage": round(float(row["withheld"] * (1 - row["supplied"]) * c), 4),
+            "note": "" if credibility is not None else "credibility taken as 1 (no forecast asked for)"}
 
 
 def _next(ledger, case_id: str, day: dt.date, horizon: int) -> list[dict[str, Any]]:

@@ -135,8 +135,9 @@ def sections(b: dict[str, Any]) -> list[tuple[str, list[Sentence]]]:
             *_join([f"{r['name']} {100 * r['p']:.0f}% ({100 * r['p_low']:.0f} to {100 * r['p_high']:.0f})"
                     for r in b["next"]]), ".",
         ]]))
+    digest = f"Ledger {case['ledger_digest']}; every" if case.get("ledger_digest") else "Every"
     out.append(("About these figures", [[n] for n in b["notes"]] + [[
-        f"Ledger {case['ledger_digest']}; every figure is computed by pariah from the acts it links to."]]))
+        f"{digest} figure is computed by pariah from the acts it links to."]]))
     return out
 
 
@@ -170,12 +171,11 @@ def html_fragment(b: dict[str, Any]) -> str:
     def link(f: Link) -> str:
         return f'<a href="{_html.escape(f.url)}" rel="noopener noreferrer">{_html.escape(f.text)}</a>'
 
-    parts = [f'<section class="brief" id="brief"><h2>Brief on {_html.escape(b["as_of"])}</h2>']
+    parts = [f'<h2>Brief on {_html.escape(b["as_of"])}</h2>']
     for heading, sentences in sections(b):
         parts.append(f"<h3>{_html.escape(heading)}</h3><ul>")
         parts += [f"<li>{_render(s, link, _html.escape)}</li>" for s in sentences]
         parts.append("</ul>")
-    parts.append("</section>")
     return "\n".join(parts)
 
 
@@ -187,4 +187,4 @@ def html_page(b: dict[str, Any]) -> str:
     return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>'
             f"<style>{pages.static_text('pariah.css')}</style></head><body><main><h1>{title}</h1>\n"
-            f"{html_fragment(b)}\n</main></body></html>\n")
+            f'<section class="brief" id="brief">{html_fragment(b)}</section>\n</main></body></html>\n')

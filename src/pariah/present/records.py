@@ -449,6 +449,15 @@ class Views:
         return self._memo("state", case_id, lambda case, acts, code: state_detail(case, acts, code, self.status(case_id)),
                           iso3)
 
+    def brief(self, case_id: str, as_of: dt.date | None = None, known_on: dt.date | None = None) -> dict[str, Any]:
+        """The case's brief on the page's date (``pariah.brief``), without the forecast (the page has
+        its own forecast section)."""
+        from pariah.brief import brief
+
+        day = self.page_date(case_id, as_of)
+        return self.cache.get(("brief", case_id, day, known_on),
+                              lambda: brief(self.ledger, case_id, as_of=day, known_on=known_on, forecast=False))
+
     def forecast(self, case_id: str) -> list[dict[str, Any]] | None:
         """The case's forecast table (see ``forecast_records``), cached until the ledger's acts change
         (fitting the model takes seconds; a new ledger digest, a new fit)."""

@@ -114,6 +114,14 @@ class Report:
     def _map_note(self) -> str:
         return f"pariah ledger, case {self.case.id}" + (f", known on {self.known_on}" if self.known_on else "")
 
+    def brief_html(self) -> str:
+        """The brief on the report's date (``pariah.brief.brief_of``) as HTML."""
+        from pariah.brief import brief_of
+        from pariah.present import brief as words
+
+        return words.html_fragment(brief_of(self.case, self.acts, as_of=self.as_of, known_on=self.known_on,
+                                            digest=self.digest))
+
     def citation(self):
         """How to cite the report (``pariah.present.citation``): None for a status-only report."""
         from pariah.present.citation import citation
@@ -147,7 +155,7 @@ class Report:
                 index_svg=Markup(self._chart("index", index)), cohesion_svg=Markup(self._chart("cohesion", cohesion, defections)),
                 now=records.records(index.tail(1))[0], first=records.records(index.head(1))[0],
                 cohesion_now={row["tier"]: row for row in records.records(cohesion[cohesion["date"] == cohesion["date"].max()])}, defections=defections, knights=self.knights(),
-                acts=records.act_records(self.acts), forecast=self.forecast,
+                acts=records.act_records(self.acts), forecast=self.forecast, brief=Markup(self.brief_html()),
             )
         page = pages.render("report.html", **context)
         return write_text(Path(path), page)

@@ -25,6 +25,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pariah.exceptions import ImportRejected, PariahError
 from pariah.ladder import LEVEL_NAMES
+from markupsafe import Markup
+
+from pariah.present import brief as brief_words
 from pariah.present import citation, maps, pages
 from pariah.web import api, params
 from pariah.web.limits import BodyLimit
@@ -296,7 +299,8 @@ def _pages(app: FastAPI) -> None:
                 index_src=_link(f"{api}/index", {"weights": scheme, "known_on": known_on}),
                 cohesion_src=_link(f"{api}/cohesion", {"weights": scheme, "known_on": known_on}),
                 defections_src=_link(f"{api}/defections", {"known_on": known_on}),
-                citation=citation.citation(views.case(case), views.digest(case), total, url=url))
+                citation=citation.citation(views.case(case), views.digest(case), total, url=url),
+                brief=Markup(brief_words.html_fragment(views.brief(case, date, k))))
 
         key = ("case", url, case, as_of, known_on, scheme, code, act, ladder_only, start, end, q, page)
         return await _cached_page(request, key, build)
