@@ -22,8 +22,8 @@ from pariah.web.params import (CASES_PATTERN, MAX_BODY, MAX_COMPARE, Align, AsOf
                                HTTPProblem, KnownOn, Scheme, SchemeQ, To, cached_json, day, encode,
                                known_parameters, period, views_of)
 from pariah.web.schemas import (ACT_SCHEMA, ERRORS, ActOut, BlackKnight, CaseInfo, CaseSummary, CohesionRow,
-                                CompareRow, Defection, ImportSummary, IndexRow, MapPayload, Problem, StateDetail,
-                                StatusRow)
+                                CompareRow, Defection, ImportSummary, IndexRow, MapPayload, Problem, ScorecardRow,
+                                StateDetail, StatusRow)
 
 
 router = APIRouter(prefix="/api", dependencies=[Depends(known_parameters)])
@@ -84,6 +84,20 @@ async def api_black_knights(request: Request, case: CasePath, as_of: AsOf = None
     a, k = day(as_of, "as_of"), day(known_on, "known_on")
     return await cached_json(request, ("knights", case, a, weights.value, k),
                              lambda: views_of(request).black_knights(case, a, weights.value, k))
+
+
+@router.get("/cases/{case}/scorecard", response_model=list[ScorecardRow], responses=ERRORS, tags=["forecasts"],
+            summary="The forecasts on the record, each scored once its window has closed; a summary row last")
+async def api_scorecard(request: Request, case: CasePath):
+    def compute():
+        from pariah.forecast import scorecard
+        from pariah.present.tables import plain
+
+        views = views_of(request)
+        views.case(case)
+        return [{k: plain(v) for k, v in r.items()} for r in scorecard(views.ledger, case).to_dict("records")]
+
+    return await cached_json(request, ("scorecard", case), compute)
 
 
 @router.get("/cases/{case}/map", response_model=MapPayload, responses=ERRORS, tags=["measures"],
