@@ -6,14 +6,13 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import numpy as np
 
-from pariah import reference
 from pariah.dates import DateLike, add_months, to_date
 from pariah.exceptions import InvalidArgument, NotEnoughData
 from pariah.forecast.hazard import CONTROLS, HazardModel, controls_kept, row_uniforms
 from pariah.forecast.predict import project
 from pariah.forecast.scoring import score
-from pariah.forecast.training import C, align, training_worlds, world_as_known
-from pariah.forecast.world import DEFAULT_FEATURES, FEATURES, PEER_FEATURES, build, person_months
+from pariah.forecast.training import C, align, training_worlds
+from pariah.forecast.world import DEFAULT_FEATURES, FEATURES, PEER_FEATURES, build
 from pariah.ladder import Level, parse_level
 from pariah.panels import component_panel
 from pariah.panels import default_as_of
@@ -48,7 +47,7 @@ def backtest(ledger: Ledger, case_id: str, *, cutoffs: Iterable[DateLike] = (), 
     if not dates:
         raise InvalidArgument("give at least one cutoff date, or rolling=True")
     truth = build(case, ledger.acts(case_id), until=end)
-    features = FEATURES if engagement else DEFAULT_FEATURES
+    features = DEFAULT_FEATURES + ("engagement",) if engagement else DEFAULT_FEATURES
     peer_free = tuple(f for f in features if f not in PEER_FEATURES)
     ps, ys, clims, refs, per = [], [], [], [], []
     for cutoff in sorted(set(dates)):
@@ -58,12 +57,13 @@ def backtest(ledger: Ledger, case_id: str, *, cutoffs: Iterable[DateLike] = (), 
             raise NotEnoughData(f"cutoff {cutoff} + {horizon} months is after {end}: the outcome is not known yet")
         try:
             worlds = training_worlds(ledger, cutoff, engagement=engagement)
+            align(worlds, int(target), features)
             model = HazardModel(int(target), C=C, n_bootstrap=0, seed=seed, features=features).fit(worlds)
             reference_model = HazardModel(int(target), C=C, n_bootstrap=0, seed=seed, features=peer_free).fit(worlds)
         except NotEnoughData as e:
             per.append({"cutoff": cutoff.isoformat(), "skipped": str(e)})
             continue
-        world = world_as_known(ledger, case, cutoff, engagement=engagement)
+        world = next(w for w in worlds if w.case.id == case_id)
         t = len(world.months) - 1
         p, _, _, moved = project(model, world, t, horizon, False)
         p_ref, _, _, _ = project(reference_model, world, t, horizon, False)
