@@ -28,7 +28,7 @@ class Phrases:
         self.world, self.t, self.level = world, t, level
         self.moved = (world.level_known[t] >= level) & world.member[t]
         self.recent = recently_moved(world, level)[t] & world.member[t]
-        self.label = Level(level).label
+        self.label = Level(level).label + (" or above" if level < int(Level.RECOGNIZED) else "")
         self.blocs = bloc_matrix(world.states, int(world.months.year[t]))
         self.target_blocs = bloc_matrix([world.target], int(world.months.year[t]))[0]
         self.affinity = world.alignment.matrix(world, t) if world.alignment is not None else None

@@ -45,9 +45,13 @@ def project(model: HazardModel, world: World, t: int, horizon: int, samples: boo
 
 
 def newest_act(ledger: Ledger) -> dt.date | None:
-    """The date of the ledger's newest act (of any case)."""
-    acts = ledger.acts()
-    return max(acts["day"]) if len(acts) else None
+    """The date of the ledger's newest act (of any case, current revisions)."""
+    from sqlalchemy import func, select
+
+    current = ledger._current_query()
+    with ledger.engine.connect() as conn:
+        day = conn.execute(select(func.max(current.c.day))).scalar()
+    return None if day is None else pd.Timestamp(day).date()
 
 
 def forecast(ledger: Ledger, case_id: str, *, as_of: DateLike = None, horizon: int = 12,
@@ -86,11 +90,12 @@ def forecast(ledger: Ledger, case_id: str, *, as_of: DateLike = None, horizon: i
     push = model.contributions(X0)
     at_risk = [j for j in range(len(world.states)) if not moved[j] and world.member[t, j]]
     words = dict(zip(at_risk, say_drivers(world, t, int(target), model.features, X0, push, at_risk)))
+    low, high = np.percentile(p_samples, [10, 90], axis=0)
     rows = []
     for j in at_risk:
         rows.append({
             "state": world.states[j], "name": reference.name(world.states[j]), "p": float(p[j]),
-            "p_low": float(np.percentile(p_samples[:, j], 10)), "p_high": float(np.percentile(p_samples[:, j], 90)),
+            "p_low": float(low[j]), "p_high": float(high[j]),
             "level": target.label, "current_level": Level(int(world.level_known[t, j])).label, "drivers": words[j],
         })
     columns = ["state", "name", "p", "p_low", "p_high", "level", "current_level", "drivers"]
