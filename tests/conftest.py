@@ -34,6 +34,19 @@ sources:
 """
 
 
+@pytest.fixture(autouse=True, scope="session")
+def model_cache(tmp_path_factory):
+    """Fitted forecast models are cached in a folder of the test session, never the user's."""
+    folder = tmp_path_factory.mktemp("models")
+    old = os.environ.get("PARIAH_CACHE")
+    os.environ["PARIAH_CACHE"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("PARIAH_CACHE", None)
+    else:
+        os.environ["PARIAH_CACHE"] = old
+
+
 def reset_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:

@@ -31,7 +31,7 @@ def test_scenario_and_backtest(db):
 def test_scenario_on_the_jax_backend_agrees_with_numpy(db):
     pytest.importorskip("jax")
     args = ("scenario", "taliban-2021", "--assume", "CHN=recognized@2024-03", "--as-of", "2024-02-01",
-            "--horizon", "12", "--runs", "2000", "-f", "json")
+            "--horizon", "12", "--runs", "2000", "--show", "states", "-f", "json")
     numpy_rows = {(r["state"], r["level"]): r for r in json.loads(invoke(*args).stdout)}
     result = invoke(*args, "--backend", "jax")
     assert result.exit_code == 0, result.output
@@ -48,8 +48,49 @@ def test_scenario_on_the_jax_backend_agrees_with_numpy(db):
     (("scenario", "taliban-2021", "--assume", "CHN=friends"), "unknown level 'friends'"),
     (("backtest", "--case", "taliban-2021", "--cutoff", "2026-06-01"), "the outcome is not known yet"),
     (("backtest", "--case", "taliban-2021"), "give at least one --cutoff"),
+    (("backtest",), "give --case CASE (with --cutoff DATE or --rolling), or --leave-one-out"),
+    (("backtest", "--leave-one-out", "--case", "kosovo-2008"), "--leave-one-out scores every case"),
+    (("scenario", "taliban-2021", "--assume", "RUS=recognized"), "Russia is already at recognized"),
+    (("scenario", "taliban-2021", "--assume", "IRN=ambassadors@2023-01", "--as-of", "2024-02-01"),
+     "is before the as-of date 2024-02-01"),
     (("forecast", "taliban-2021", "--as-of", "2020-01-01"), "is not after the start"),
 ])
 def test_forecast_errors_are_one_line(db, args, message):
     result = invoke(*args)
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_forecast_drivers_in_words_and_a_warning_on_stderr(db):
+    result = invoke("forecast", "taliban-2021", "--as-of", "2024-02-01", "--horizon", "24", "--bootstrap", "0", "-f", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert all("contact_6" not in r["drivers"] and "peer_" not in r["drivers"] for r in rows)
+    assert "warning: the horizon ends on" not in result.stderr  # the ledger runs well past 2026-02
+    late = invoke("forecast", "taliban-2021", "--horizon", "24", "--bootstrap", "0", "-f", "json")
+    assert late.exit_code == 0, late.output
+    assert "warning: the horizon ends on" in late.stderr and "newest act" in late.stderr
+    json.loads(late.stdout)  # stdout stays clean JSON
+
+
+def test_scenario_shows_the_distribution_first_and_the_effect_sorted(db):
+    result = invoke("scenario", "taliban-2021", "--assume", "PAK=ambassadors@2024-03", "--as-of", "2024-02-01",
+                    "--horizon", "6", "--runs", "100", "-f", "json")
+    assert result.exit_code == 0, result.output
+    both = json.loads(result.stdout)
+    assert list(both) == ["distribution", "states"]
+    differences = [r["difference"] for r in both["states"]]
+    assert differences == sorted(differences, reverse=True)
+    table = invoke("scenario", "taliban-2021", "--assume", "PAK=ambassadors@2024-03", "--as-of", "2024-02-01",
+                   "--horizon", "6", "--runs", "100")
+    assert table.stdout.index("states at or above each level") < table.stdout.index("the assumption's effect")
+
+
+def test_backtest_leave_one_out_json(db):
+    result = invoke("backtest", "--leave-one-out", "--horizon", "12", "--every", "240", "-f", "json")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert set(out) == {"pooled", "cases", "settings"}
+    assert {"n", "events", "brier", "brier_climatology", "bss", "auc", "log_loss", "calibration", "bss_low", "bss_high",
+            "auc_low", "auc_high"} <= set(out["pooled"])
+    assert all({"case", "level", "n", "events", "brier", "brier_climatology", "bss", "auc"} <= set(c) for c in out["cases"])
+    assert all(c["events"] >= 0 for c in out["cases"]) and out["settings"]["every"] == 240

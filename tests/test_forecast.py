@@ -47,16 +47,35 @@ def test_fit_recovers_known_hazard_parameters():
     assert np.abs(params[1:] - true).max() < 0.05
 
 
-def test_peer_coefficients_are_never_negative():
+def test_peer_and_level_coefficients_are_never_negative():
+    from pariah.forecast.world import MONOTONE_FEATURES
+
     rng = np.random.default_rng(1)
     n, k = 20_000, len(FEATURES)
     X = rng.normal(size=(n, k))
     true = np.zeros(k)
     true[FEATURES.index("peer_region")] = -1.0  # the data say "negative": the bound holds it at 0
+    true[FEATURES.index("level")] = -0.8        # a higher level never lowers the odds
+    true[FEATURES.index("border")] = 0.7
     y = (rng.random(n) < 1 / (1 + np.exp(-(-2 + X @ true)))).astype(int)
     params = HazardModel(level=4, n_bootstrap=0, features=FEATURES)._fit_one(X, y, np.ones(n))
-    for f in PEER_FEATURES:
+    assert "level" in MONOTONE_FEATURES and set(PEER_FEATURES) <= set(MONOTONE_FEATURES)
+    for f in MONOTONE_FEATURES:
         assert params[1 + FEATURES.index(f)] >= 0
+    assert params[1 + FEATURES.index("peer_region")] == 0 and params[1 + FEATURES.index("level")] == 0
+    assert params[1 + FEATURES.index("border")] > 0.4  # the others are still free
+
+
+def test_a_coefficient_of_zero_reads_no_effect():
+    rng = np.random.default_rng(2)
+    n = 20_000
+    X = rng.normal(size=(n, 2))
+    y = (rng.random(n) < 1 / (1 + np.exp(-(-2 + 0.8 * X[:, 0] - 1.0 * X[:, 1])))).astype(int)
+    model = HazardModel(level=4, n_bootstrap=10, features=("border", "peer_region")).fit_rows(
+        X, y, np.arange(n), np.ones(n))
+    readings = model.summary().set_index("feature")["reading"]
+    assert readings["peer_region"] == "regional peers having moved: no effect"
+    assert readings["border"].startswith("bordering the target raises the monthly chance")
 
 
 def test_forecast_rows(ledger):
@@ -66,7 +85,34 @@ def test_forecast_rows(ledger):
     assert ((rows["p"] >= 0) & (rows["p"] <= 1)).all()
     assert "CHN" not in set(rows["state"])  # already at ambassadors on 2024-02-01
     assert set(rows["level"]) == {"ambassadors"}
-    assert rows["drivers"].str.count(",").eq(2).all()
+    assert rows["drivers"].str.count("; ").le(2).all()
+    drivers = rows.set_index("state")["drivers"]
+    assert not drivers.str.contains(r"\b(?:contact_6|peer_\w+|log_months\w*|case_rate)\b").any()  # words, not names
+    assert "it borders Afghanistan" in drivers["IRN"] or "Afghanistan" in drivers["IRN"]
+
+
+def test_drivers_name_the_neighbours_that_moved(ledger):
+    from pariah.forecast.drivers import Phrases
+
+    cutoff = D(2024, 2, 1)
+    world = build(ledger.case("taliban-2021"), ledger.acts("taliban-2021", known_on=cutoff), until=cutoff)
+    t = len(world.months) - 1
+    phrases = Phrases(world, t, 4)
+    tjk = world.states.index("TJK")
+    moved = {s for s in ("CHN", "PAK", "UZB", "TKM", "IRN") if world.level_known[t, world.states.index(s)] >= 4}
+    text = phrases.say("peer_neighbours", tjk, 0.5, 0.3)
+    assert text.startswith("its neighbour") and all(pariah.reference.name(s) in text for s in moved & {"CHN", "UZB"})
+    assert phrases.say("border", tjk, 1.0, 0.2) == "it borders Afghanistan"
+    assert phrases.say("coalition", world.states.index("USA"), 1.0, -0.4) == "it is in the coalition"
+
+
+def test_a_horizon_past_the_ledger_is_flagged(ledger):
+    from pariah.forecast.predict import horizon_warnings, newest_act
+
+    newest = newest_act(ledger)
+    assert horizon_warnings(ledger, newest, 6) == []
+    warned = horizon_warnings(ledger, newest, 7)
+    assert len(warned) == 1 and "more than 6 months after the ledger's newest act" in warned[0]
 
 
 def test_no_leakage_changing_acts_after_the_cutoff_changes_nothing(tmp_path):
@@ -113,6 +159,7 @@ def test_scenario_is_reproducible_and_monotone(ledger):
     _, other = forecast.scenario(ledger, "taliban-2021", **args, seed=6)
     assert not other["p_baseline"].equals(states1["p_baseline"])
     assert (states1["difference"] >= 0).all()  # a move never lowers anyone's chance
+    assert (states1["difference"].diff().dropna() <= 0).all()  # the assumption's effect, largest first
     ambassadors = states1[states1["level"] == 4]
     assert ambassadors.loc[ambassadors["state"] == "PAK", "p_assumed"].iloc[0] == 1.0
     partners = ambassadors[ambassadors["state"].isin(["AFG", "IRN", "UZB", "TJK", "CHN", "IND"])]
@@ -188,3 +235,75 @@ def test_engagement_covariate_sees_the_month_before(ledger):
     assert "engagement" not in DEFAULT_FEATURES
     model = HazardModel(4, n_bootstrap=0, features=FEATURES).fit([world])
     assert len(model.coef_) == len(FEATURES)
+
+
+def test_leave_one_out_forecasts_are_the_forecasts_of_their_cutoffs_and_never_see_later_acts(tmp_path):
+    """The yardstick's fast path (worlds on the full ledger, cut at each cutoff) gives the forecast that
+    ``forecast(..., as_of=cutoff)`` gives on a ledger without the acts published after the cutoff."""
+    pristine = pariah.Ledger("sqlite://")
+    leaky = pariah.Ledger(f"sqlite:///{tmp_path / 'leaky.sqlite'}")
+    later = [  # all published after the first cutoff (2008-03-01); one of them dated before it
+        act_row(case="kosovo-2008", actor="ESP", act="recognize", date="2008-02-20", known_from="2008-04-01", id="leak-1"),
+        act_row(case="kosovo-2008", actor="SRB", act="recognize", date="2008-06-01", id="leak-2"),
+        act_row(case="taliban-1996", actor="USA", act="recognize", date="2000-05-01", known_from="2008-05-01", id="leak-3"),
+    ]
+    leaky.import_files([write_csv(tmp_path / "later.csv", later)])
+    result = forecast.leave_one_out(leaky, horizon=12, every=240, cases=["kosovo-2008"], resamples=50)
+    windows = pd.DataFrame(result["windows"])
+    first = windows[windows["cutoff"] == "2008-03-01"].set_index("state")
+    assert len(first) > 100 and {"ESP", "SRB"} <= set(first.index)
+    direct = forecast.forecast(pristine, "kosovo-2008", as_of=D(2008, 3, 1), horizon=12, n_bootstrap=0,
+                               cache=False).set_index("state")
+    assert set(first.index) == set(direct.index)
+    np.testing.assert_allclose(first["p"], direct.loc[first.index, "p"], rtol=1e-6, atol=1e-9)
+    assert first.loc["SRB", "outcome"] == 1  # outcomes are read on the full ledger
+
+
+def test_leave_one_out_shape_and_baseline(ledger):
+    result = forecast.leave_one_out(ledger, horizon=12, every=120, resamples=200)
+    pooled = result["pooled"]
+    assert set(pooled) >= {"n", "events", "brier", "brier_climatology", "bss", "auc", "log_loss", "calibration",
+                           "bss_low", "bss_high", "auc_low", "auc_high"}
+    windows = pd.DataFrame(result["windows"])
+    base = windows["outcome"].mean()
+    assert pooled["brier_climatology"] == pytest.approx(np.mean((base - windows["outcome"]) ** 2))
+    assert pooled["bss_low"] <= pooled["bss"] <= pooled["bss_high"] and pooled["auc_low"] <= pooled["auc"] <= pooled["auc_high"]
+    assert pooled["n"] == sum(c["n"] for c in result["cases"]) == len(windows)
+    for c in result["cases"]:
+        mine = windows[windows["case"] == c["case"]]["outcome"]
+        assert c["brier_climatology"] == pytest.approx(np.mean((mine.mean() - mine) ** 2))
+    scored = {c["case"] for c in result["cases"]}
+    assert "kosovo-2008" in scored and "russia-2022" not in scored  # nobody below ambassadors in Russia's case
+
+
+def test_a_fitted_model_is_cached_and_a_revision_drops_it(tmp_path, monkeypatch):
+    from pariah.forecast import training
+
+    monkeypatch.setenv("PARIAH_CACHE", str(tmp_path / "cache"))
+    db = pariah.Ledger(f"sqlite:///{tmp_path / 'cache.sqlite'}")
+    args = dict(as_of=D(2023, 6, 1), horizon=12, level="ambassadors", n_bootstrap=5, seed=2)
+    first = forecast.forecast(db, "taliban-2021", **args)
+    assert len(list((tmp_path / "cache").glob("*.npz"))) == 1
+    fits = []
+    original = training.training_worlds
+    monkeypatch.setattr(training, "training_worlds", lambda *a, **k: fits.append(1) or original(*a, **k))
+    again = forecast.forecast(db, "taliban-2021", **args)
+    assert fits == []  # served from the cache
+    pd.testing.assert_frame_equal(first, again)
+    assert forecast.forecast(db, "kosovo-2008", **{**args, "level": "recognized"}) is not None and fits == [1]
+    # a revision of one act (new content under the same id) changes the ledger's digest
+    act = db.acts("taliban-2021").iloc[0]
+    db.import_records([act_row(case="taliban-2021", date=act["date"], actor=act["actor"], act=act["act"],
+                               description=act["description"] + " (corrected)", source=act["source"],
+                               confidence=act["confidence"],
+                               known_from=act["known_from"] if isinstance(act["known_from"], str) else "",
+                               id=act["act_id"])])
+    forecast.forecast(db, "taliban-2021", **args)
+    assert fits == [1, 1]  # refitted, not served stale
+
+
+def test_scenario_refuses_a_move_already_made_or_dated_before_the_as_of_date(ledger):
+    with pytest.raises(PariahError, match=r"RUS=recognized: Russia is already at recognized on 2025-12-01"):
+        forecast.scenario(ledger, "taliban-2021", assume=["RUS=recognized"], as_of=D(2025, 12, 1), runs=10)
+    with pytest.raises(PariahError, match=r"2023-01-01 is before the as-of date 2024-02-01"):
+        forecast.scenario(ledger, "taliban-2021", assume=["IRN=ambassadors@2023-01"], as_of=D(2024, 2, 1), runs=10)

@@ -16,11 +16,18 @@ import numpy as np
 
 from pariah.exceptions import EngineUnavailable, InvalidArgument, PariahError
 from pariah.forecast.hazard import HazardModel
-from pariah.forecast.world import FEATURES, World, case_rate, features_at, months_at_level
+from pariah.forecast.world import FEATURES, World, case_rate, features_at, months_at_level, recently_moved
 
 #: Features that the simulation updates as states move; the rest stay at their start values.
 DYNAMIC = ("log_months", "peer_bloc", "peer_neighbours", "peer_region", "peer_world", "leader_moved", "p5_moved",
-           "log_months_at_level")
+           "log_months_at_level", "mover_affinity")
+
+
+def _shares(ties: np.ndarray, member: np.ndarray) -> np.ndarray:
+    """A 0/1 (or weighted) tie matrix divided by each state's total ties to counted states, so that
+    ``result @ moved`` is the share of its counted partners that have moved."""
+    total = ties @ member.astype(float)
+    return np.divide(ties, total[:, None], out=np.zeros_like(ties, dtype=float), where=total[:, None] > 0)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,12 +59,16 @@ class CascadeModel:
             m[FEATURES.index(f)] = model.mean_[k]
         self.a = a
         x0 = features_at(world, t, self.start_moved, self.spell, rate=case_rate(world, level)[t],
-                         recent=case_rate(world, level, 12)[t])
+                         recent=case_rate(world, level, 12)[t], recent_moved=recently_moved(world, level)[t])
         fixed = [k for k, f in enumerate(FEATURES) if f not in DYNAMIC]
         self.base = model.intercept_ - (a * m).sum() + x0[:, fixed] @ a[fixed]
         at = FEATURES.index
-        self.ties = (a[at("peer_bloc")] * world.ties["bloc"] + a[at("peer_neighbours")] * world.ties["neighbours"]
-                     + a[at("peer_region")] * world.ties["region"]).astype(np.float32)
+        ties = {name: _shares(m, self.member) for name, m in world.ties_at(t).items()}
+        self.ties = (a[at("peer_bloc")] * ties["bloc"] + a[at("peer_neighbours")] * ties["neighbours"]
+                     + a[at("peer_region")] * ties["region"])
+        if world.alignment is not None and a[at("mover_affinity")] != 0:
+            self.ties = self.ties + a[at("mover_affinity")] * _shares(world.alignment.matrix(world, t), self.member)
+        self.ties = self.ties.astype(np.float32)
         self.a_world, self.a_leader, self.a_p5 = a[at("peer_world")], a[at("leader_moved")], a[at("p5_moved")]
         self.a_months, self.a_spell = a[at("log_months")], a[at("log_months_at_level")]
         self.leader = world.leader

@@ -11,8 +11,8 @@ from pariah import reference
 from pariah.dates import DateLike, to_date
 from pariah.exceptions import InvalidArgument, NotEnoughData
 from pariah.forecast.hazard import HazardModel
-from pariah.forecast.training import C, training_worlds
-from pariah.forecast.world import build
+from pariah.forecast.training import C, align, training_worlds
+from pariah.forecast.world import DEFAULT_FEATURES, build
 from pariah.ladder import Level, parse_level
 from pariah.panels import default_as_of
 
@@ -39,7 +39,11 @@ def scenario(ledger: Ledger, case_id: str, *, assume: list[str], as_of: DateLike
 
     - ``distribution``: ``level, level_name, scenario (baseline|assumed), mean, p10, p50, p90``
       of the number of states at or above the level at the horizon;
-    - ``states``: ``state, name, level, level_name, p_baseline, p_assumed, difference``.
+    - ``states``: ``state, name, level, level_name, p_baseline, p_assumed, difference``, the
+      states the assumption moves most first.
+
+    An assumption dated before ``as_of``, or already true on it (as known then), is refused
+    (``InvalidArgument``).
 
     >>> dist, states = scenario(ledger, "taliban-2021", assume=["CHN=recognized@2025-01"], as_of="2024-12-01")  # doctest: +SKIP
     """
@@ -48,13 +52,16 @@ def scenario(ledger: Ledger, case_id: str, *, assume: list[str], as_of: DateLike
     case = ledger.case(case_id)
     as_of = to_date(as_of) or default_as_of(case)
     assumptions = [parse_assumption(a) for a in assume]
-    acts = ledger.acts(case_id, known_on=as_of)
-    world = build(case, acts, until=as_of)
+    worlds = training_worlds(ledger, as_of)
+    world = next(w for w in worlds if w.case.id == case_id) if as_of > case.start else build(
+        case, ledger.acts(case_id, known_on=as_of), until=as_of)
     t = len(world.months) - 1
     start = world.months[t].date()
-    worlds = training_worlds(ledger, as_of)
+    for text, (state, level, when) in zip(assume, assumptions):
+        check_assumption(text, world, t, state, level, when, as_of)
     finals: dict[int, dict[str, np.ndarray]] = {}
     for lv in (int(Level.MISSIONS), int(Level.AMBASSADORS), int(Level.RECOGNIZED)):
+        align(worlds, lv, DEFAULT_FEATURES)
         try:
             model = HazardModel(lv, C=C, n_bootstrap=0, seed=seed).fit(worlds)
         except NotEnoughData:
@@ -91,6 +98,23 @@ def scenario(ledger: Ledger, case_id: str, *, assume: list[str], as_of: DateLike
             states.append({"state": state, "name": reference.name(state), "level": lv, "level_name": Level(lv).label,
                            "p_baseline": float(p_base[j]), "p_assumed": float(p_assumed[j]),
                            "difference": float(p_assumed[j] - p_base[j])})
-    states = pd.DataFrame(states).sort_values(["level", "difference", "p_assumed"], ascending=[True, False, False],
-                                              kind="stable").reset_index(drop=True)
+    # the assumption's effect first: the states it moves most, at whatever level
+    states = pd.DataFrame(states).sort_values(["difference", "level", "p_assumed", "state"],
+                                              ascending=[False, True, False, True], kind="stable").reset_index(drop=True)
     return pd.DataFrame(dist), states
+
+
+def check_assumption(text: str, world, t: int, state: str, level: Level, when: dt.date | None,
+                     as_of: dt.date) -> None:
+    """An assumption must be a move that has not happened: dated on or after the as-of date, by a
+    state counted in the case and not already at that level (as known on the as-of date)."""
+    if when is not None and when < as_of.replace(day=1):
+        raise InvalidArgument(f"assumption {text}: {when} is before the as-of date {as_of}; "
+                              f"assume a move on or after it (or move --as-of back)")
+    if state not in world.states or not world.member[t, world.states.index(state)]:
+        raise InvalidArgument(f"assumption {text}: {reference.name(state)} ({state}) is not counted in "
+                              f"{world.case.id} on {as_of}")
+    current = Level(int(world.level_known[t, world.states.index(state)]))
+    if current >= level:
+        raise InvalidArgument(f"assumption {text}: {reference.name(state)} is already at {current.label} on {as_of} "
+                              f"(as known then); assume a move that has not happened")

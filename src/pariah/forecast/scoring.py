@@ -43,3 +43,47 @@ def score(p: np.ndarray, y: np.ndarray, p_clim: np.ndarray, p_ref: np.ndarray | 
     return out
 
 
+
+
+def _pair_wins(p_pos: np.ndarray, p_neg: np.ndarray) -> float:
+    """How many (positive, negative) pairs the positive outranks, ties counted half."""
+    if not len(p_pos) or not len(p_neg):
+        return 0.0
+    neg = np.sort(p_neg)
+    below = np.searchsorted(neg, p_pos, side="left")
+    upto = np.searchsorted(neg, p_pos, side="right")
+    return float(below.sum() + 0.5 * (upto - below).sum())
+
+
+def resampled(ps: list[np.ndarray], ys: list[np.ndarray], resamples: int = 1000, seed: int = 0,
+              level: float = 0.9) -> dict[str, float | None]:
+    """``level`` intervals of the pooled Brier skill (against the base rate of the resampled windows)
+    and AUC, resampling the groups (cases) with replacement.
+
+    Each statistic of a resample is computed from per-group sums (squared errors, events, windows)
+    and per-pair-of-groups rank counts, so a resample costs O(groups^2) however many windows.
+    """
+    k = len(ps)
+    sse = np.array([np.sum((p - y) ** 2) for p, y in zip(ps, ys)])
+    n = np.array([len(y) for y in ys], dtype=float)
+    events = np.array([y.sum() for y in ys])
+    wins = np.array([[_pair_wins(ps[a][ys[a] == 1], ps[b][ys[b] == 0]) for b in range(k)] for a in range(k)])
+    rng = np.random.default_rng(seed)
+    bss, auc = [], []
+    for _ in range(resamples):
+        w = np.bincount(rng.integers(0, k, k), minlength=k).astype(float)
+        total, hits = w @ n, w @ events
+        base = hits / total
+        clim = base * (1 - base)
+        if clim > 0:
+            bss.append(1 - (w @ sse / total) / clim)
+        pairs = hits * (w @ (n - events))
+        if pairs > 0:
+            auc.append(w @ wins @ w / pairs)
+    tail = (1 - level) / 2 * 100
+
+    def interval(values):
+        return (float(np.percentile(values, tail)), float(np.percentile(values, 100 - tail))) if values else (None, None)
+
+    (bss_low, bss_high), (auc_low, auc_high) = interval(bss), interval(auc)
+    return {"bss_low": bss_low, "bss_high": bss_high, "auc_low": auc_low, "auc_high": auc_high}

@@ -8,8 +8,8 @@ in the migration (``one_of``).
 """
 from __future__ import annotations
 
-from sqlalchemy import (Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String,
-                        Table, Text)
+from sqlalchemy import (Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, SmallInteger,
+                        String, Table, Text)
 
 CONFIDENCE = ("high", "medium", "low")
 EXCHANGE_COLUMNS = ("case", "date", "actor", "act", "description", "source", "confidence", "known_from", "id")
@@ -67,4 +67,22 @@ meta = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+#: Recorded forecasts, one row per state (append-only: triggers refuse updates and deletes).
+forecasts = Table(
+    "forecasts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(64), ForeignKey("cases.id"), nullable=False),
+    Column("made_at", DateTime, nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("horizon", Integer, nullable=False),
+    Column("level", SmallInteger, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("p", Float, nullable=False),
+    Column("p_low", Float),
+    Column("p_high", Float),
+    Column("ledger_digest", String(80), nullable=False),
+    Column("model_version", String(64), nullable=False),
 )

@@ -40,7 +40,7 @@ Progress = Callable[[int, int], None]
 
 
 #: The newest migration (a test checks it against Alembic's own head).
-HEAD = "0003"
+HEAD = "0004"
 #: The key of the PostgreSQL advisory lock taken while migrating ("pariah" in ASCII).
 MIGRATION_LOCK = 0x706172696168
 #: ``PRAGMA application_id`` of the SQLite files pariah makes ("pari" in ASCII).

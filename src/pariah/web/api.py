@@ -23,8 +23,8 @@ from pariah.web.params import (CASES_PATTERN, MAX_COMPARE, Align, AsOf, CasePath
                                From, HTTPProblem, KnownOn, Scheme, SchemeQ, To, cached_json, cached_table, day,
                                encode, known_parameters, period, views_of)
 from pariah.web.schemas import (ACT_SCHEMA, ERRORS, ActOut, BlackKnight, CaseInfo, CaseSummary, CohesionRow,
-                                CompareRow, Defection, ForecastRow, ImportSummary, IndexRow, MapPayload, Problem,
-                                StateDetail, StatusRow, LIST_ERRORS, TABLE_ERRORS, columns)
+                               CompareRow, Defection, ForecastRow, ImportSummary, IndexRow, MapPayload, Problem,
+                               ScorecardRow, StateDetail, StatusRow, LIST_ERRORS, TABLE_ERRORS, columns)
 
 
 router = APIRouter(prefix="/api", dependencies=[Depends(known_parameters)])
@@ -102,6 +102,20 @@ async def api_black_knights(request: Request, case: CasePath, as_of: AsOf = None
                               lambda fmt: download_name(case, "black-knights", fmt, as_of=views.page_date(case, a),
                                                         weights=weights.value, known_on=k),
                               columns(BlackKnight))
+
+
+@router.get("/cases/{case}/scorecard", response_model=list[ScorecardRow], responses=ERRORS, tags=["forecasts"],
+            summary="The forecasts on the record, each scored once its window has closed; a summary row last")
+async def api_scorecard(request: Request, case: CasePath):
+    def compute():
+        from pariah.forecast import scorecard
+        from pariah.present.tables import plain
+
+        views = views_of(request)
+        views.case(case)
+        return [{k: plain(v) for k, v in r.items()} for r in scorecard(views.ledger, case).to_dict("records")]
+
+    return await cached_json(request, ("scorecard", case), compute)
 
 
 @router.get("/cases/{case}/map", response_model=MapPayload, responses=ERRORS, tags=["measures"],

@@ -50,6 +50,25 @@ class CaseInfo(CaseHead):
     sources: list[str]
 
 
+class ScorecardRow(BaseModel):
+    """One recorded forecast row, scored once its window has closed; the last row (``state`` ``all``,
+    ``status`` ``summary``) sums them up."""
+    case: str
+    made_on: Optional[str]
+    as_of: Optional[str]
+    horizon: Optional[int]
+    level: Optional[str]
+    state: str
+    name: str
+    p: Optional[float]
+    outcome: int
+    brier: Optional[float]
+    log_loss: Optional[float]
+    hit: Optional[float]
+    window_end: Optional[str]
+    status: str
+
+
 class StatusRow(BaseModel):
     state: str
     name: str
