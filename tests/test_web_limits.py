@@ -92,3 +92,10 @@ def test_a_500_carries_the_security_headers_and_the_error_shape(client, monkeypa
     assert answer.status_code == 500 and answer.json()["detail"].startswith("internal error") and secure(answer)
     page = client.get("/cases/test-case")
     assert page.status_code == 500 and secure(page)
+
+
+@pytest.mark.parametrize("path", ["/api", "/api/cases/%2e%2e%2f"])
+def test_the_api_answers_json_even_where_a_path_resolves_to_api_itself(client, path):
+    answer = client.post(path, headers={"Authorization": "Bearer wrong"})
+    assert answer.status_code == 404 and answer.headers["content-type"].startswith("application/json")
+    assert "detail" in answer.json()

@@ -128,7 +128,9 @@ def _openapi(app: FastAPI) -> dict:
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") and request.url.path != "/api/docs"
+    """Whether the request is one of the API's (``/api`` itself included; not its docs page)."""
+    path = request.url.path
+    return (path == "/api" or path.startswith("/api/")) and path != "/api/docs"
 
 
 def _problem(request: Request, status: int, message: str, problems: list[str] | None = None,
