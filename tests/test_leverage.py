@@ -90,7 +90,8 @@ STATES = ["USA", "DEU", "FRA", "CHN", "PAK", "IRN"]
 SMALL = {"USA": 3.0, "DEU": 1.0, "FRA": 1.0, "CHN": 2.0, "PAK": 1.5, "IRN": 0.5}
 
 
-def test_restore_is_minimal_by_brute_force(tmp_path):
+def _five_moves(tmp_path):
+    """Two defections and three black knights, with the moves that would reverse them."""
     case, acts = make(tmp_path, [act_row(actor="DEU", act="accept_envoy", date="2025-01-01"),
                                  act_row(actor="FRA", act="open_mission", date="2025-02-01"),
                                  act_row(actor="CHN", act="appoint_ambassador", date="2023-09-13"),
@@ -102,6 +103,11 @@ def test_restore_is_minimal_by_brute_force(tmp_path):
     candidates = [Candidate("DEU", "reverse defection", 1 / total), Candidate("FRA", "reverse defection", 1 / total),
                   Candidate("CHN", "win back black knight", 2 / total), Candidate("PAK", "win back black knight", 1.5 / total),
                   Candidate("IRN", "win back black knight", 0.5 / total)]
+    return case, acts, day, now, candidates
+
+
+def test_restore_is_minimal_by_brute_force(tmp_path):
+    case, acts, day, now, candidates = _five_moves(tmp_path)
     for target in (0.3, 0.4, 0.5, 0.6):
         found = leverage.restore(case, acts, target=target, as_of=day, values=SMALL)
         reach = [combo for k in range(0, 6) for combo in itertools.combinations(candidates, k)
@@ -115,17 +121,7 @@ def test_restore_is_minimal_by_brute_force(tmp_path):
 
 
 def test_restore_out_of_reach_names_the_best_set_by_brute_force(tmp_path):
-    case, acts = make(tmp_path, [act_row(actor="DEU", act="accept_envoy", date="2025-01-01"),
-                                 act_row(actor="FRA", act="open_mission", date="2025-02-01"),
-                                 act_row(actor="CHN", act="appoint_ambassador", date="2023-09-13"),
-                                 act_row(actor="PAK", act="open_mission", date="2022-01-01"),
-                                 act_row(actor="IRN", act="accept_envoy", date="2022-01-01")])
-    day = D(2025, 6, 1)
-    now = leverage.decompose(case, acts, start=day, end=day, freq="day", values=SMALL).iloc[0]
-    total = sum(SMALL.values())
-    candidates = [Candidate("DEU", "reverse defection", 1 / total), Candidate("FRA", "reverse defection", 1 / total),
-                  Candidate("CHN", "win back black knight", 2 / total), Candidate("PAK", "win back black knight", 1.5 / total),
-                  Candidate("IRN", "win back black knight", 0.5 / total)]
+    case, acts, day, now, candidates = _five_moves(tmp_path)
     for size in (1, 2, 3):
         best = max(leverage_after(now["withheld"], now["supplied"], 1.0, combo)
                    for k in range(size + 1) for combo in itertools.combinations(candidates, k))
