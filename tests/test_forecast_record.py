@@ -71,3 +71,11 @@ def test_the_api_serves_the_scorecard(ledger):
     rows = answer.json()
     assert rows[-1]["state"] == "all" and {"p", "outcome", "brier", "status"} <= set(rows[0])
     assert client.get("/api/cases/no-such-case/scorecard").status_code == 404
+    download = client.get("/api/cases/taliban-2021/scorecard?format=csv")
+    assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
+    assert 'filename="taliban-2021-scorecard.csv"' in download.headers["content-disposition"]
+    import csv
+    import io
+
+    table = list(csv.DictReader(io.StringIO(download.text)))
+    assert len(table) == len(rows) and table[-1]["state"] == "all"

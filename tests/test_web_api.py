@@ -443,3 +443,21 @@ def test_home_and_compare_pages_offer_their_tables(client):
     link = re.search(r'href="(/api/compare\?[^"]+format=csv)" download', compare).group(1).replace("&amp;", "&")
     answer = client.get(link)
     assert answer.status_code == 200 and answer.text.startswith("case,kind,date,month,value,index,low,high,change_start,measure,scheme\n")
+
+
+def test_the_brief_downloads_as_json_and_its_levels_as_csv(client):
+    import csv
+    import io
+
+    brief = client.get("/api/cases/taliban-2021/brief?as_of=2025-08-01")
+    assert brief.status_code == 200 and brief.json()["as_of"] == "2025-08-01"
+    assert [m["state"] for m in brief.json()["levels"][-1]["members"]] == ["RUS"]
+    download = client.get("/api/cases/taliban-2021/brief?as_of=2025-08-01&format=json")
+    assert 'filename="taliban-2021-brief-as_of-2025-08-01.json"' in download.headers["content-disposition"]
+    assert download.json() == brief.json()
+    levels = client.get("/api/cases/taliban-2021/brief?as_of=2025-08-01&format=csv")
+    rows = list(csv.DictReader(io.StringIO(levels.text)))
+    assert [r["level_name"] for r in rows] == ["engaged", "missions", "ambassadors", "recognized"]
+    assert rows[-1]["states"] == "RUS" and int(rows[1]["at_or_above"]) >= int(rows[2]["at_or_above"])
+    page = client.get("/cases/taliban-2021?as_of=2025-08-01").text
+    assert 'id="scorecard"' in page and "/api/cases/taliban-2021/brief?as_of=2025-08-01&amp;format=csv" in page

@@ -458,6 +458,24 @@ class Views:
         return self.cache.get(("brief", case_id, day, known_on),
                               lambda: brief(self.ledger, case_id, as_of=day, known_on=known_on, forecast=False))
 
+    def brief_levels(self, case_id: str, as_of: dt.date | None = None, known_on: dt.date | None = None) -> list[dict[str, Any]]:
+        """The brief's levels as a flat table (the states of each level joined by spaces)."""
+        rows = []
+        for row in self.brief(case_id, as_of, known_on)["levels"]:
+            flat = {k: v for k, v in row.items() if k != "members"}
+            for key in ("p5", "g20", "neighbours", "region"):
+                flat[key] = " ".join(flat[key])
+            flat["states"] = " ".join(m["state"] for m in row["members"])
+            rows.append(flat)
+        return rows
+
+    def scorecard(self, case_id: str) -> list[dict[str, Any]]:
+        """The case's recorded forecasts, each scored once its window has closed (``pariah.forecast.scorecard``)."""
+        from pariah.forecast import scorecard
+
+        self.case(case_id)
+        return self.cache.get(("scorecard", case_id), lambda: records(scorecard(self.ledger, case_id)))
+
     def forecast(self, case_id: str) -> list[dict[str, Any]] | None:
         """The case's forecast table (see ``forecast_records``), cached until the ledger's acts change
         (fitting the model takes seconds; a new ledger digest, a new fit)."""

@@ -106,16 +106,26 @@ async def api_black_knights(request: Request, case: CasePath, as_of: AsOf = None
 
 @router.get("/cases/{case}/scorecard", response_model=list[ScorecardRow], responses=ERRORS, tags=["forecasts"],
             summary="The forecasts on the record, each scored once its window has closed; a summary row last")
-async def api_scorecard(request: Request, case: CasePath):
-    def compute():
-        from pariah.forecast import scorecard
-        from pariah.present.tables import plain
+async def api_scorecard(request: Request, case: CasePath, format: FormatQ = None):
+    views = views_of(request)
+    return await cached_table(request, ("scorecard", case), lambda: views.scorecard(case), format,
+                              lambda fmt: download_name(case, "scorecard", fmt), columns(ScorecardRow))
 
-        views = views_of(request)
-        views.case(case)
-        return [{k: plain(v) for k, v in r.items()} for r in scorecard(views.ledger, case).to_dict("records")]
 
-    return await cached_json(request, ("scorecard", case), compute)
+@router.get("/cases/{case}/brief", responses=TABLE_ERRORS, tags=["measures"],
+            summary="The brief on a date (one object, without the forecast); format=csv gives its levels table")
+async def api_brief(request: Request, case: CasePath, as_of: AsOf = None, known_on: KnownOn = None,
+                    format: FormatQ = None):
+    a, k = day(as_of, "as_of"), day(known_on, "known_on")
+    views = views_of(request)
+    if format is not None and format.value == "csv":
+        return await cached_table(request, ("brief-levels", case, a, k), lambda: views.brief_levels(case, a, k), format,
+                                  lambda fmt: download_name(case, "brief-levels", fmt, as_of=views.page_date(case, a)),
+                                  ["level", "level_name", "at", "at_or_above"])
+    body = await cached_json(request, ("brief", case, a, k), lambda: views.brief(case, a, k))
+    if format is not None:
+        body.headers["Content-Disposition"] = f'attachment; filename="{download_name(case, "brief", "json", as_of=views.page_date(case, a))}"'
+    return body
 
 
 @router.get("/cases/{case}/map", response_model=MapPayload, responses=ERRORS, tags=["measures"],

@@ -282,6 +282,8 @@ def _pages(app: FastAPI) -> None:
                 "knights": _formats(f"{api}/black-knights", dated | {"weights": scheme}),
                 "acts": _formats(f"{api}/acts", {"known_on": known_on}),
                 "forecast": _formats(f"{api}/forecast", {}),
+                "scorecard": _formats(f"{api}/scorecard", {}),
+                "brief": _formats(f"{api}/brief", dated),
             }
             here = f"{root}/cases/{case}"
             page_links = {name: _link(here, view | filters | {"page": n}, "timeline") for name, n in (
@@ -292,7 +294,7 @@ def _pages(app: FastAPI) -> None:
                 as_of=date.isoformat(), as_of_param=as_of or "", known_on=known_on or "", today=today.isoformat(),
                 weights=scheme, schemes=[s.value for s in params.Scheme if s.value != "custom"],
                 now=now, first=first, cohesion=cohesion, defections=views.defections(case, date, k), knights=knights,
-                forecast=views.forecast(case), timeline=timeline, total_acts=total,
+                forecast=views.forecast(case), scorecard=views.scorecard(case), timeline=timeline, total_acts=total,
                 filters={"actor": code or "", "act": act or "", "moving": ladder_only, "start": start or "",
                          "end": end or "", "q": q or ""},
                 keep={name: value for name, value in view.items() if value},
