@@ -228,3 +228,13 @@ def test_what_a_csv_file_holds_nowhere_is_read_from_its_bytes():
     assert exchange._absent("curly \u201cquotes\u201d \u2014 dash".encode()) == everything
     assert exchange._absent("a\u200bb\x00".encode()) == everything - {"\x00", "\u200b"}
     assert exchange._absent("\ufeffbom".encode()) == everything - {"\ufeff"}
+
+
+def test_a_column_without_a_name_is_named_by_its_position(tmp_path):
+    from pariah.ledger import exchange
+
+    path = tmp_path / "nameless.csv"
+    path.write_text("case,date,actor,act,description,source,,id\n", encoding="utf-8")
+    _, problems = exchange.read(path)
+    assert problems and problems[0] == (f"{path}:1: header: column 7 has no name; expected columns "
+                                        "case, date, actor, act, description, source, confidence, known_from, id")

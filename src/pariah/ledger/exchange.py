@@ -210,6 +210,11 @@ def _check_header(path, header: Iterable[str], line: int) -> list[str]:
                 return [f"{path}:{line}: header: the file is {name}-separated; the exchange format is "
                         f"comma-separated (save it as CSV with commas, e.g. 'CSV UTF-8' in a spreadsheet)"]
     problems = []
+    nameless = [i for i, c in enumerate(header, start=1) if not c.strip()]
+    if nameless:
+        problems.append(f"{path}:{line}: header: column {nameless[0]} has no name; expected columns "
+                        f"{', '.join(EXCHANGE_COLUMNS)}")
+    header = [c for c in header if c.strip()]
     repeated = [c for c in dict.fromkeys(header) if header.count(c) > 1]
     if repeated:
         problems.append(f"{path}:{line}: {_shown(repeated[0])}: column given {header.count(repeated[0])} times; "
