@@ -326,7 +326,7 @@ def test_downloads_parse_and_the_citation_matches_pariah_cite(visit, ledger_url)
     total = re.search(r"of (\d+) states", page.locator("#status-block p.note").inner_text()).group(1)
     assert len(rows) == int(total) and {r["as_of"] for r in rows} == {"2024-02-01"}
     links = page.eval_on_selector_all('a[download][data-format="csv"]', "els => els.map(e => e.href)")
-    assert len(links) == 7  # index, cohesion, defections, black knights, status, forecast, acts
+    assert len(links) == 9  # brief, index, cohesion, defections, black knights, status, forecast, scorecard, acts
     for href in links:
         answer = page.request.get(href)
         assert answer.ok and answer.headers["content-type"] == "text/csv; charset=utf-8", href
