@@ -53,17 +53,15 @@ def brief(ledger: Ledger, case_id: str, *, as_of: DateLike = None, known_on: Dat
     case = ledger.case(case_id)
     day = check_as_of(case, to_date(as_of) or default_as_of(case))
     out = brief_of(case, ledger.acts(case_id), as_of=day, known_on=known_on, weights=weights,
-                   digest=ledger.digest(case_id))
+                   digest=ledger.digest(case_id), credibility=_credibility(ledger, case, day) if forecast else None)
     if forecast:
-        out["leverage"] = _leverage(case, ledger.acts(case_id), day,
-                                    credibility=_credibility(ledger, case, day))
         out["next"] = _next(ledger, case_id, day, horizon)
     return out
 
 
 def brief_of(case, acts, *, as_of: DateLike, known_on: DateLike = None, weights: Any = None,
-             digest: str | None = None) -> dict[str, Any]:
-    """The brief from a case and its acts alone: no forecast (``next`` empty, credibility 1)."""
+             digest: str | None = None, credibility: float | None = None) -> dict[str, Any]:
+    """The brief from a case and its acts alone: no forecast (``next`` empty; credibility 1 unless given)."""
     from pariah import measure, reference
     from pariah.measure.cohesion import TIERS
     from pariah.measure.index import membership
@@ -106,7 +104,7 @@ def brief_of(case, acts, *, as_of: DateLike, known_on: DateLike = None, weights:
             "year_ago": None if index["change_12m"] != index["change_12m"] else round(float(index["index"] - index["change_12m"]), 4),
             "change_12m": None if index["change_12m"] != index["change_12m"] else round(float(index["change_12m"]), 4),
         },
-        "leverage": _leverage(case, acts, day),
+        "leverage": _leverage(case, acts, day, credibility),
         "next": [],
         "notes": [
             "Population shares use each state's current population (reference data), also for past dates.",
