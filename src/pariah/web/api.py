@@ -104,7 +104,7 @@ async def api_black_knights(request: Request, case: CasePath, as_of: AsOf = None
                               columns(BlackKnight))
 
 
-@router.get("/cases/{case}/scorecard", response_model=list[ScorecardRow], responses=ERRORS, tags=["forecasts"],
+@router.get("/cases/{case}/scorecard", response_model=list[ScorecardRow], responses=TABLE_ERRORS, tags=["forecasts"],
             summary="The forecasts on the record, each scored once its window has closed; a summary row last")
 async def api_scorecard(request: Request, case: CasePath, format: FormatQ = None):
     views = views_of(request)
