@@ -183,3 +183,30 @@ def test_json_lines_export_reimports_texts_with_unicode_line_separators(ledger, 
     second = tmp_path / "second.jsonl"
     fresh.export(second, fmt="jsonl")
     assert first.read_bytes() == second.read_bytes() and char in first.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_a_carriage_return_in_a_text_survives_export_and_reimport(memory_ledger, test_case, tmp_path, fmt):
+    # the csv module quotes only its own line terminator's characters: a bare "\r" once ended the row
+    memory_ledger.import_records([act_row(description="First line.\rSecond line.", id="cr-1")], name="request")
+    first = tmp_path / f"first.{fmt}"
+    memory_ledger.export(first, fmt=fmt)
+    fresh = Ledger("sqlite://", bundled=False)
+    fresh.add_case(test_case)
+    fresh.import_files([first])
+    second = tmp_path / f"second.{fmt}"
+    fresh.export(second, fmt=fmt)
+    assert first.read_bytes() == second.read_bytes()
+    assert fresh.acts().loc[0, "description"] == "First line.\rSecond line."
+
+
+def test_a_downloaded_table_quotes_a_carriage_return_and_reads_back():
+    import csv
+
+    from pariah.present.tables import to_csv
+
+    rows = [{"state": "CHN", "description": "First.\rSecond.", "level": 4, "p": 0.25, "hostile": None}]
+    text = to_csv(rows)
+    assert text.count("\n") == 2
+    assert list(csv.DictReader(io.StringIO(text, newline=""))) == [
+        {"state": "CHN", "description": "First.\rSecond.", "level": "4", "p": "0.25", "hostile": ""}]

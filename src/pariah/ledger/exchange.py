@@ -496,10 +496,46 @@ def duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return frame, problems
 
 
+class CsvWriter:
+    r"""The csv module's writer with rows ending in ``\n`` and every line break in a field quoted.
+
+    The csv module quotes a field only for the characters of its own line terminator, so with
+    ``\n`` a lone carriage return in a text would be written bare and read back as the end of a
+    row. A row holding one is written by a writer ending rows in ``\r\n`` (which quotes both), then
+    ended in ``\n`` like the others; every other row is written exactly as before.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> CsvWriter(out).writerows([["a\rb", "c"], ["d", "e"]])
+    >>> out.getvalue()
+    '"a\rb",c\nd,e\n'
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._plain = csv.writer(stream, lineterminator="\n")
+        self._buffer = io.StringIO()
+        self._quoting = csv.writer(self._buffer, lineterminator="\r\n")
+
+    def writerow(self, row: Iterable) -> None:
+        row = list(row)
+        if not any(isinstance(v, str) and "\r" in v for v in row):
+            self._plain.writerow(row)
+            return
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._quoting.writerow(row)
+        self._stream.write(self._buffer.getvalue()[:-2] + "\n")
+
+    def writerows(self, rows: Iterable[Iterable]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
 def write(frame: pd.DataFrame, stream, fmt: str) -> None:
     """Write ledger rows (``EXCHANGE_COLUMNS`` as strings) in the exchange format."""
     if fmt == "csv":
-        writer = csv.writer(stream, lineterminator="\n")
+        writer = CsvWriter(stream)
         writer.writerow(EXCHANGE_COLUMNS)
         writer.writerows(frame[list(EXCHANGE_COLUMNS)].itertuples(index=False, name=None))
     elif fmt == "jsonl":

@@ -16,6 +16,7 @@ RUS,5,
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import math
 import re
@@ -23,6 +24,8 @@ from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
+
+from pariah.ledger.exchange import CsvWriter
 
 #: The formats every table is offered in.
 FORMATS = ("csv", "json")
@@ -51,11 +54,16 @@ def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[
 
 
 def to_csv(rows: Iterable[dict[str, Any]], columns: list[str] | None = None) -> str:
-    """Flat rows as CSV text with a header (``columns``, default: the first row's keys); None is empty."""
+    """Flat rows as CSV text with a header (``columns``, default: the first row's keys); None is empty.
+    Written as the exchange format is (``CsvWriter``): a line break in a value is always quoted."""
     rows = [{k: plain(v) for k, v in row.items()} for row in rows]
     if columns is None:
         columns = list(rows[0]) if rows else []
-    return pd.DataFrame(rows, columns=columns).to_csv(index=False, lineterminator="\n")
+    buffer = io.StringIO()
+    writer = CsvWriter(buffer)
+    writer.writerow(columns)
+    writer.writerows([row.get(c) for c in columns] for row in rows)
+    return buffer.getvalue()
 
 
 def to_json(value: Any, *, indent: int | None = None) -> str:
