@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import tempfile
@@ -49,6 +50,7 @@ def main(argv=None) -> None:
     started = time.monotonic()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="pariah-fuzz-") as folder:
+        os.environ["PARIAH_CACHE"] = str(Path(folder) / "models")  # fitted models of this run only, not the user's
         contract = Contract(Path(folder), CASE_YAML)
         started = time.monotonic()
 
@@ -66,7 +68,7 @@ def main(argv=None) -> None:
             except Violation as v:
                 counts[v.kind] += 1
                 if len(examples) < 5:
-                    examples.append(str(v)[:500])
+                    examples.append(str(v)[:3000])
 
         # Hypothesis draws the inputs (no shrinking, no database: every input is a fresh one),
         # in batches of 50 under a new seed each, until the time is up.

@@ -261,6 +261,19 @@ class Contract:
                                       raise_server_exceptions=False)
         return self._client
 
+    def _server_traceback(self, method: str, path: str, params: list, body: bytes | None, headers: dict) -> str:
+        """The same request again, on a client that raises the server's exception: its last lines, for the report."""
+        import traceback
+
+        from fastapi.testclient import TestClient
+
+        try:
+            TestClient(self.client.app, raise_server_exceptions=True).request(method, path, params=params,
+                                                                               content=body, headers=headers)
+        except Exception as e:
+            return "\n" + "".join(traceback.format_exception(e)[-6:])
+        return " (not raised again)"
+
     def request(self, method: str, path: str, params: list, body: bytes | None, auth: str | None) -> int:
         self.tried += 1
         headers = {"Authorization": f"Bearer {auth}"} if auth else {}
@@ -273,7 +286,8 @@ class Contract:
             raise Violation("crashes", f"{method} {path} {params!r}: {type(e).__name__}: {e}") from None
         where = f"{method} {path} {params!r} {(body or b'')[:200]!r}"
         if answer.status_code >= 500:
-            raise Violation("http_500", f"{answer.status_code} on {where}: {answer.text[:300]}")
+            raise Violation("http_500", f"{answer.status_code} on {where}: {answer.text[:300]}"
+                                        f"{self._server_traceback(method, path, params, body, headers)}")
         if not SECURITY <= set(answer.headers):
             raise Violation("crashes", f"no security headers on {where}")
         if answer.status_code >= 400 and path.startswith("/api/") and method != "HEAD" and path != "/api/docs":
