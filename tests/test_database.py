@@ -154,3 +154,14 @@ def test_on_postgresql_a_table_lock_held_too_long_is_database_busy(tmp_path, tes
         other.close()
     assert ledger.import_files([tmp_path / "b.csv"]).added == 1
     ledger.close()
+
+
+def test_a_file_path_given_as_the_database_names_the_url_to_write(tmp_path):
+    path = tmp_path / "pariah.sqlite"
+    result = invoke("--db", str(path), "cases")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"error: url: '{path}' is not a database URL; a SQLite file is sqlite:///{path}, "
+        "a PostgreSQL database postgresql+psycopg://HOST/NAME"]
+    assert not path.exists()
+    assert invoke("--db", f"sqlite:///{path}", "cases").exit_code == 0

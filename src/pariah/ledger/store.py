@@ -144,6 +144,9 @@ class Ledger:
         if url is not None and not url.strip():
             raise InvalidArgument("url: the database URL is empty; give one such as sqlite:///pariah.sqlite, "
                                   "or none for the default database")
+        if url is not None and "://" not in url:
+            raise InvalidArgument(f"url: {url!r} is not a database URL; a SQLite file is sqlite:///{url}, "
+                                  "a PostgreSQL database postgresql+psycopg://HOST/NAME")
         self.url = url if url is not None else default_url()
         self.lock_timeout = LOCK_TIMEOUT if lock_timeout is None else lock_timeout
         try:
