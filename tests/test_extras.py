@@ -1,4 +1,4 @@
-"""The lean install: without the extras (events, parquet, spark, jax, postgres) pariah's main job runs,
+"""The lean install: without the extras (events, parquet, spark, jax, postgres, boosting) pariah's main job runs,
 and what needs an extra says so in one line that names it."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pariah.extras import EXTRAS, available, require
 
 ROOT = Path(__file__).resolve().parents[1]
 #: What only the extras bring; none may be needed by ``pip install pariah``.
-EXTRA_MODULES = ("pyarrow", "duckdb", "ibis", "gdelt", "pyspark", "jax", "psycopg")
+EXTRA_MODULES = ("pyarrow", "duckdb", "ibis", "gdelt", "pyspark", "jax", "psycopg", "sklearn")
 
 #: Runs pariah as if the extras' libraries were not installed: importing one fails as it would.
 SCRIPT = """
@@ -54,7 +54,7 @@ def test_require_names_the_extra():
 def test_runtime_dependencies_leave_the_extras_out():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     runtime = {d.split("==")[0].split("[")[0].lower() for d in project["dependencies"]}
-    assert not runtime & {"pyarrow", "duckdb", "ibis-framework", "gdelt", "pyspark", "jax", "psycopg", "mesa",
+    assert not runtime & {"pyarrow", "duckdb", "ibis-framework", "gdelt", "pyspark", "jax", "psycopg", "scikit-learn", "mesa",
                           "playwright", "pytest"}
     extras = project["optional-dependencies"]
     assert set(EXTRAS) <= set(extras) and "dev" in extras

@@ -6,7 +6,8 @@ figures, the report and the dashboard need. The rest comes with an extra:
 - ``events``: event data (GDELT, ICEWS, POLECAT): Ibis, DuckDB, the ``gdelt`` reference tables, pyarrow;
 - ``parquet``: pyarrow, for Parquet files and the fast CSV reader of ``pariah import``;
 - ``spark``: the events on a Spark cluster (``events`` plus PySpark);
-- ``jax``: the cascade simulation on JAX; ``postgres``: the PostgreSQL driver.
+- ``jax``: the cascade simulation on JAX; ``postgres``: the PostgreSQL driver;
+- ``boosting``: scikit-learn, for the gradient-boosted hazard candidate (``pariah.forecast.boosted``).
 
 ``require`` imports a module of an extra, or raises ``EngineUnavailable`` with one line that names
 the extra to install:
@@ -25,7 +26,7 @@ from types import ModuleType
 
 from pariah.exceptions import EngineUnavailable
 
-EXTRAS = ("events", "parquet", "spark", "jax", "postgres")
+EXTRAS = ("events", "parquet", "spark", "jax", "postgres", "boosting")
 
 
 def require(module: str, *, extra: str, purpose: str) -> ModuleType:

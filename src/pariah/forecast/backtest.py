@@ -8,6 +8,8 @@ import numpy as np
 
 from pariah.dates import DateLike, add_months, to_date
 from pariah.exceptions import InvalidArgument, NotEnoughData
+from pariah.forecast.boosted import BoostedHazardModel
+from pariah.forecast.calibration import METHODS, nested
 from pariah.forecast.hazard import CONTROLS, HazardModel, controls_kept, row_uniforms
 from pariah.forecast.predict import project
 from pariah.forecast.scoring import score
@@ -162,7 +164,8 @@ def leave_one_out(ledger: Ledger, *, horizon: int = 12, every: int = 12, level: 
                   min_events: int = MIN_EVENTS, features: tuple[str, ...] = DEFAULT_FEATURES, C: float = C,
                   controls: int | None = CONTROLS, resamples: int = 1000, seed: int = 0,
                   progress: Callable[[int, int], None] | None = None,
-                  cases: list[str] | None = None) -> dict[str, Any]:
+                  cases: list[str] | None = None, model: str = "logistic",
+                  calibration: str | None = None) -> dict[str, Any]:
     """The yardstick: every case with at least ``min_events`` moves at its level (``level``, else each
     case's own), forecast at a cutoff every ``every`` months from its first month, ``horizon``
     months ahead, by a model fitted on every case as known at the cutoff (the case's own past
@@ -174,11 +177,20 @@ def leave_one_out(ledger: Ledger, *, horizon: int = 12, every: int = 12, level: 
     from resampling cases. ``cases`` narrows the scored cases (every case still teaches the model).
     ``progress(done, total)`` is called after each fit.
 
+    ``model`` is the hazard model of every fit: ``"logistic"`` (``HazardModel``, the default) or
+    ``"boosted"`` (``BoostedHazardModel``). ``calibration`` (``"platt"`` or ``"isotonic"``)
+    recalibrates each forecast by a map fitted on the other scored cases' forecasts whose windows had
+    closed by its cutoff, with their outcomes as known on it (``pariah.forecast.calibration.nested``).
+
     The model of a cutoff learns only from what was known on it: each case's world on the full
     ledger is cut at the cutoff, and rebuilt from ``Ledger.acts(known_on=cutoff)`` whenever an act
     published after the cutoff would change the cut (a test checks that each forecast equals
     ``forecast(..., as_of=cutoff)``).
     """
+    if model not in MODELS:
+        raise InvalidArgument(f"model {model!r}: expected one of {', '.join(MODELS)}")
+    if calibration is not None and calibration not in METHODS:
+        raise InvalidArgument(f"calibration {calibration!r}: expected one of {', '.join(METHODS)} (or none)")
     everything = ledger.acts()
     if not len(everything):
         raise NotEnoughData("the ledger holds no act: nothing to backtest")
@@ -216,19 +228,43 @@ def leave_one_out(ledger: Ledger, *, horizon: int = 12, every: int = 12, level: 
     start_params: dict[int, np.ndarray] = {}
     for done, ((cutoff, lv), scored) in enumerate(sorted(by_fit.items(), key=lambda kv: (kv[0][1], kv[0][0]))):
         group = entries[lv]
-        model = _fit_at(group, cutoff, lv, features, C, controls, start_params.get(lv))
-        if model is not None:
-            start_params[lv] = np.concatenate([[model.intercept_], model.coef_])
+        fitted = _fit_at(group, cutoff, lv, features, C, controls, start_params.get(lv), model, seed)
+        if fitted is not None:
+            if isinstance(fitted, HazardModel):
+                start_params[lv] = np.concatenate([[fitted.intercept_], fitted.coef_])
             for e in scored:
-                results.append(_forecast_at(e, cutoff, model, horizon))
+                results.append(_forecast_at(e, cutoff, fitted, horizon))
         if progress is not None:
             progress(done + 1, len(by_fit))
-    return _summarize([r for r in results if r is not None], resamples, seed,
+    kept = [r for r in results if r is not None]
+    if calibration is not None:
+        by_case = {(e.case.id, lv): e for lv, group in entries.items() for e in group}
+        known: dict[tuple[str, dt.date], np.ndarray] = {}
+
+        def outcome_known(r: dict, day: dt.date) -> np.ndarray:
+            # the outcome of ``r``'s window as known on ``day`` (after the window closed)
+            e = by_case[(r["case"], r["level"])]
+            if (e.case.id, day) not in known:
+                known[(e.case.id, day)] = e.valid_at(day)
+            valid = known[(e.case.id, day)]
+            grid = e.grid[: len(valid)]
+            window = (grid > np.datetime64(r["cutoff"], "D")) & (grid <= np.datetime64(add_months(r["cutoff"], horizon), "D"))
+            return (valid[window][:, r["index"]] >= e.level).any(axis=0).astype(float)
+
+        kept = nested(kept, calibration, horizon, outcome_known)
+    return _summarize(kept, resamples, seed,
                       {"horizon": horizon, "every": every, "level": None if chosen_level is None else Level(chosen_level).label,
-                       "min_events": min_events, "features": list(features), "C": C, "controls": controls})
+                       "min_events": min_events, "features": list(features), "C": C, "controls": controls,
+                       "model": model, "calibration": calibration})
 
 
-def _fit_at(group: list[_Case], cutoff: dt.date, level: int, features, C, controls, start):
+#: The hazard models ``leave_one_out`` can fit.
+MODELS = ("logistic", "boosted")
+
+
+def _fit_at(group: list[_Case], cutoff: dt.date, level: int, features, C, controls, start, kind: str = "logistic",
+            seed: int = 0) -> HazardModel | BoostedHazardModel | None:
+    """The ``kind`` model fitted on every case's rows as known on ``cutoff`` (None without a move)."""
     xs, ys, gs, ws = [], [], [], []
     for n, e in enumerate(group):
         if e.case.start >= cutoff:
@@ -241,12 +277,16 @@ def _fit_at(group: list[_Case], cutoff: dt.date, level: int, features, C, contro
     if not ys or not np.concatenate(ys).any():
         return None
     weight = np.concatenate(ws)
-    model = HazardModel(level, C=C, n_bootstrap=0, features=features, controls=controls)
+    model: HazardModel | BoostedHazardModel
+    if kind == "boosted":
+        model = BoostedHazardModel(level, features=features, controls=controls, seed=seed)
+    else:
+        model = HazardModel(level, C=C, n_bootstrap=0, features=features, controls=controls)
     return model.fit_rows(np.vstack(xs).astype(float), np.concatenate(ys).astype(int), np.concatenate(gs),
                           weight * len(weight) / weight.sum(), start=start)
 
 
-def _forecast_at(e: _Case, cutoff: dt.date, model: HazardModel, horizon: int) -> dict | None:
+def _forecast_at(e: _Case, cutoff: dt.date, model: HazardModel | BoostedHazardModel, horizon: int) -> dict | None:
     """The forecast of every state at risk at ``cutoff`` and what happened in its window."""
     world, t_c = e.world, e.index_of(cutoff)
     world.alignment = e.alignment  # the world is shared by every level's entry
@@ -257,7 +297,7 @@ def _forecast_at(e: _Case, cutoff: dt.date, model: HazardModel, horizon: int) ->
     if not at_risk.any():
         return None
     return {"case": e.case.id, "level": e.level, "cutoff": cutoff, "states": list(np.array(world.states)[at_risk]),
-            "p": p[at_risk], "y": reached[at_risk].astype(float)}
+            "index": np.flatnonzero(at_risk), "p": p[at_risk], "y": reached[at_risk].astype(float)}
 
 
 def _summarize(results: list[dict], resamples: int, seed: int, settings: dict) -> dict[str, Any]:

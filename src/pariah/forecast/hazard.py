@@ -6,6 +6,7 @@ The estimator follows scikit-learn's contract: ``__init__`` stores settings,
 from __future__ import annotations
 
 import hashlib
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -77,6 +78,43 @@ def controls_kept(y: np.ndarray, u: np.ndarray, controls: int | None) -> tuple[n
     return keep, np.where(y, 1.0, 1.0 / q)[keep]
 
 
+def training_rows(worlds: list[World], level: int, features: tuple[str, ...],
+                  controls: int | None = CONTROLS) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The rows a hazard model of ``level`` learns from: covariates (columns ``features``), outcomes
+    (0/1), (case, state) clusters and weights (mean 1), every state-month at risk of every world with
+    its controls thinned (``controls_kept``) and every case weighing the same."""
+    xs, ys, groups, weights = [], [], [], []
+    for w, world in enumerate(worlds):
+        X, y, j, t = person_months(world, level)
+        if not len(y):
+            continue
+        keep, weight = controls_kept(y, row_uniforms(world, j, t), controls)
+        xs.append(X[keep][:, [FEATURES.index(f) for f in features]])
+        ys.append(y[keep])
+        groups.append(w * 100_000 + j[keep])
+        weights.append(weight / len(y))  # every case weighs the same in the fit
+    if not xs:
+        raise NotEnoughData("no state-month at risk in the training data: nothing to fit")
+    weight = np.concatenate(weights)
+    return np.vstack(xs), np.concatenate(ys).astype(int), np.concatenate(groups), weight * len(weight) / weight.sum()
+
+
+class Hazard(Protocol):
+    """What a forecast needs of a fitted hazard model (``HazardModel``, ``BoostedHazardModel``)."""
+
+    level: int
+    features: tuple[str, ...]
+    base_rate_: float
+
+    def predict_hazard(self, X: np.ndarray) -> np.ndarray:
+        """Monthly hazard for rows of covariates (columns ``FEATURES``)."""
+        ...
+
+    def predict_hazard_samples(self, X: np.ndarray) -> np.ndarray:
+        """(draws, rows): the hazard under every parameter draw."""
+        ...
+
+
 class HazardModel:
     """Monthly hazard of reaching ``level``: logit h = intercept + coef . standardized covariates.
 
@@ -101,20 +139,7 @@ class HazardModel:
     # ---- fitting -------------------------------------------------------------
 
     def _design(self, worlds: list[World]):
-        xs, ys, groups, weights = [], [], [], []
-        for w, world in enumerate(worlds):
-            X, y, j, t = person_months(world, self.level)
-            if not len(y):
-                continue
-            keep, weight = controls_kept(y, row_uniforms(world, j, t), self.controls)
-            xs.append(X[keep][:, [FEATURES.index(f) for f in self.features]])
-            ys.append(y[keep])
-            groups.append(w * 100_000 + j[keep])
-            weights.append(weight / len(y))  # every case weighs the same in the fit
-        if not xs:
-            raise NotEnoughData("no state-month at risk in the training data: nothing to fit")
-        weight = np.concatenate(weights)
-        return np.vstack(xs), np.concatenate(ys).astype(int), np.concatenate(groups), weight * len(weight) / weight.sum()
+        return training_rows(worlds, self.level, self.features, self.controls)
 
     def _bounded(self) -> np.ndarray:
         return np.array([f in MONOTONE_FEATURES for f in self.features], dtype=bool)

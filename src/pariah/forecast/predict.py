@@ -11,7 +11,7 @@ from pariah import reference
 from pariah.dates import DateLike, add_months, to_date
 from pariah.exceptions import InvalidArgument
 from pariah.forecast.drivers import drivers as say_drivers
-from pariah.forecast.hazard import HazardModel
+from pariah.forecast.hazard import Hazard, HazardModel
 from pariah.forecast.training import C, fitted, world_as_known
 from pariah.forecast.world import DEFAULT_FEATURES, World, features, state_of_world
 from pariah.ladder import Level, parse_level
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 STALE_MONTHS = 6
 
 
-def project(model: HazardModel, world: World, t: int, horizon: int, samples: bool):
+def project(model: Hazard, world: World, t: int, horizon: int, samples: bool):
     """Probability of reaching the level within ``horizon`` months for every state, from month ``t``,
     holding covariates at their month-``t`` values except the clocks."""
     s = state_of_world(world, model.level)

@@ -60,7 +60,7 @@ CROSS_FEATURES = ("leader_affinity", "mover_affinity")
 #: (docs/METHODS.md); engagement needs event data a user may not have.
 DEFAULT_FEATURES = ("log_months", "border", "same_region", "coalition", "peer_bloc", "peer_neighbours",
                     "peer_region", "peer_world", "leader_moved", "p5_moved", "level", "log_months_at_level",
-                    "contact_6", "contact_12", "case_rate", "recent_rate")
+                    "contact_6", "contact_12", "case_rate", "recent_rate", "leader_affinity", "mover_affinity")
 #: Covariates whose coefficients are bounded at 0 or above: a state's move can make its partners'
 #: moves more likely, never less (scenarios stay monotone), and a state higher on the ladder is no
 #: further from the next step.
