@@ -2,7 +2,8 @@
 "Model comparison" table of docs/METHODS.md).
 
 Each candidate is one call of ``pariah.forecast.leave_one_out`` at horizon 12, each case at its own
-level, a cutoff every ``--every`` months (24 for the table: the same windows in every row).
+level, a cutoff every ``--every`` months (24 for the table: the same windows in every row), with
+``C = C_BEFORE`` unless the candidate sets its own.
 
 Usage: python bench/compare.py [--every MONTHS] [CANDIDATE ...]   (default: every candidate)
 """
@@ -26,6 +27,10 @@ def _with(*extra: str) -> tuple[str, ...]:
     return BEFORE + tuple(f for f in extra if f not in BEFORE)
 
 
+#: The inverse penalty of every candidate that does not set its own: the default's before the
+#: penalty was compared (now ``pariah.forecast.training.C``, 0.03).
+C_BEFORE = 0.01
+
 #: name -> keyword arguments of ``leave_one_out``
 CANDIDATES: dict[str, dict] = {
     "before": {"features": BEFORE},
@@ -35,6 +40,14 @@ CANDIDATES: dict[str, dict] = {
     "alignment+platt": {"features": _with(*ALIGNMENT), "calibration": "platt"},
     "alignment+isotonic": {"features": _with(*ALIGNMENT), "calibration": "isotonic"},
     "boosted+platt": {"features": _with(*ALIGNMENT), "model": "boosted", "calibration": "platt"},
+    "alignment+distance": {"features": _with(*ALIGNMENT, "log_distance")},
+    "alignment+distance+blocs": {"features": _with(*ALIGNMENT, "log_distance", "shared_blocs")},
+    # the inverse penalty of the logistic model (C_BEFORE in every other row; 0.03 is the default now)
+    "C=0.001": {"features": _with(*ALIGNMENT), "C": 0.001},
+    "C=0.003": {"features": _with(*ALIGNMENT), "C": 0.003},
+    "C=0.03": {"features": _with(*ALIGNMENT), "C": 0.03},
+    "C=0.1": {"features": _with(*ALIGNMENT), "C": 0.1},
+    "C=1": {"features": _with(*ALIGNMENT), "C": 1.0},
 }
 
 
@@ -48,7 +61,7 @@ def main() -> None:
             "log_loss")
     for name in args.candidates:
         start = time.perf_counter()
-        result = forecast.leave_one_out(ledger, horizon=12, every=args.every, **CANDIDATES[name])
+        result = forecast.leave_one_out(ledger, horizon=12, every=args.every, **{"C": C_BEFORE, **CANDIDATES[name]})
         wall = time.perf_counter() - start
         print(json.dumps({"candidate": name, "every": args.every, "wall_s": round(wall, 1),
                           "pooled": {k: result["pooled"][k] for k in keys},

@@ -104,6 +104,20 @@ def test_drivers_name_the_neighbours_that_moved(ledger):
     assert text.startswith("its neighbour") and all(pariah.reference.name(s) in text for s in moved & {"CHN", "UZB"})
     assert phrases.say("border", tjk, 1.0, 0.2) == "it borders Afghanistan"
     assert phrases.say("coalition", world.states.index("USA"), 1.0, -0.4) == "it is in the coalition"
+    usa = world.states.index("USA")
+    x = float(world.static["log_distance"][usa])
+    assert phrases.say("log_distance", usa, x, -0.1) == "its capital is 11,141 km from Afghanistan's"
+
+
+def test_distance_between_capitals_is_great_circle_and_fills_the_unknown():
+    from pariah.forecast.world import capital_distance
+
+    table = pd.DataFrame({"capital_lat": [0.0, 0.0, 90.0, float("nan")], "capital_lon": [0.0, 90.0, 0.0, 0.0]},
+                         index=["AAA", "BBB", "CCC", "DDD"])
+    quarter = 6371.0 * np.pi / 2
+    km = capital_distance(table, ["BBB", "CCC", "DDD", "AAA"], "AAA")
+    assert km == pytest.approx([quarter, quarter, quarter, 0.0])  # the unknown takes the median
+    assert capital_distance(table, ["AAA"], "DDD") == pytest.approx([0.0])  # no target: nothing known
 
 
 def test_a_horizon_past_the_ledger_is_flagged(ledger):

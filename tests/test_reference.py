@@ -122,3 +122,16 @@ def test_an_ambiguous_name_is_refused_with_its_candidates(value, candidates):
                                          ("Soviet Union", "RUS"), ("East Germany", "DDR"), ("Côte d'Ivoire", "CIV")])
 def test_names_and_aliases(value, code):
     assert reference.resolve_actor(value) == code
+
+
+def test_every_state_of_a_case_has_its_capital_and_entities_take_their_parents():
+    states = reference.states()
+    kinds = states[states["kind"] != "state"]
+    parents = reference._historical_table().set_index("iso3")["parent"]
+    for code, row in kinds.iterrows():
+        assert (row["capital_lat"], row["capital_lon"]) == tuple(states.loc[parents[code], ["capital_lat", "capital_lon"]])
+    members = states[states["un_member"]]
+    assert members["capital_lat"].between(-90, 90).all() and members["capital_lon"].between(-180, 180).all()
+    # Kosovo and Taiwan come from extra_states.csv, with their sources
+    assert states.at["XKX", "capital_lat"] == pytest.approx(42.667)
+    assert "Capital (Taipei) coordinates" in states.at["TWN", "source"]

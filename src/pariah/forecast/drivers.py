@@ -44,6 +44,9 @@ class Phrases:
             return f"it borders {target}" if x else f"it does not border {target}"
         if feature == "same_region":
             return f"it is in {target}'s region" if x else f"it is outside {target}'s region"
+        if feature == "log_distance":
+            km = float(np.expm1(x)) * 1000
+            return f"its capital is {km:,.0f} km from {target}'s" if km >= 1 else f"its capital is {target}'s"
         if feature == "shared_blocs":
             shared = [BLOCS[b] for b in np.flatnonzero(self.blocs[j] * self.target_blocs)]
             return f"it shares {', '.join(shared)} with {target}" if shared else f"it shares no bloc with {target}"

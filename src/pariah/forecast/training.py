@@ -87,7 +87,7 @@ def _engagement(ledger, case, as_of: dt.date) -> pd.DataFrame | None:
 
 
 #: The inverse penalty of the fit, chosen by the leave-one-case-out yardstick (docs/METHODS.md).
-C = 0.01
+C = 0.03
 
 
 @functools.cache

@@ -34,6 +34,7 @@ FEATURES = (
     "border",           # the state borders the target
     "same_region",      # same UN M49 region as the target
     "shared_blocs",     # log(1 + blocs the state shares with the target)
+    "log_distance",     # log(1 + great-circle distance between the capitals, in 1,000 km)
     "coalition",        # a member of the case's coalition
     "peer_bloc",        # share of the state's bloc partners already at the level
     "peer_neighbours",  # share of its land neighbours already at the level
@@ -170,9 +171,25 @@ def coalition_members(case: Case, year: int) -> set[str]:
     return out
 
 
+#: Earth's mean radius in km.
+EARTH_RADIUS_KM = 6371.0
+
+
+def capital_distance(table: pd.DataFrame, states: list[str], target: str) -> np.ndarray:
+    """Great-circle distance in km from each state's capital to the target's (haversine); a state
+    or target without coordinates gets the median distance of the others (0 if none has any)."""
+    coords = table.reindex([*states, target])[["capital_lat", "capital_lon"]].to_numpy(dtype=float)
+    lat, lon = np.radians(coords[:-1, 0]), np.radians(coords[:-1, 1])
+    lat0, lon0 = np.radians(coords[-1])
+    h = np.sin((lat - lat0) / 2) ** 2 + np.cos(lat) * np.cos(lat0) * np.sin((lon - lon0) / 2) ** 2
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    known = np.isfinite(km)
+    return np.where(known, km, np.median(km[known]) if known.any() else 0.0)
+
+
 def ties_for(states: list[str], target: str) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
-    """Static covariates (border, same region), the static tie matrices (neighbours, region) and
-    the P5 mask for a list of states."""
+    """Static covariates (border, same region, distance between capitals), the static tie matrices
+    (neighbours, region) and the P5 mask for a list of states."""
     table = reference.states()
     n = len(states)
     index = {s: i for i, s in enumerate(states)}
@@ -182,6 +199,7 @@ def ties_for(states: list[str], target: str) -> tuple[dict[str, np.ndarray], dic
     static = {
         "border": np.array([s in neighbours_of_target for s in states], dtype=float),
         "same_region": np.array([target_row is not None and r == target_row["region"] for r in region], dtype=float),
+        "log_distance": np.log1p(capital_distance(table, states, target) / 1000.0),
     }
     nb = np.zeros((n, n))
     for s, i in index.items():
@@ -360,6 +378,7 @@ def features(world: World, ts: np.ndarray, moved: np.ndarray, spell: np.ndarray,
         "log_months": np.log1p(clock)[:, None],
         "border": world.static["border"][None, :],
         "same_region": world.static["same_region"][None, :],
+        "log_distance": world.static["log_distance"][None, :],
         "shared_blocs": world.shared_blocs[ts],
         "coalition": world.coalition[ts],
         "peer_bloc": bloc,

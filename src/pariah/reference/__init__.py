@@ -47,20 +47,23 @@ def _coco_table() -> pd.DataFrame:
 
 
 @functools.cache
-def _atlas() -> tuple[dict[str, list[str]], dict[str, int | None]]:
+def _atlas() -> tuple[dict[str, list[str]], dict[str, int | None], dict[str, tuple[float, float]]]:
     import pyworldatlas
 
     atlas = pyworldatlas.Atlas()
     neighbours: dict[str, list[str]] = {}
     population: dict[str, int | None] = {}
+    capitals: dict[str, tuple[float, float]] = {}
     for country in atlas.countries():
         code = country.alpha3
         if code is None:
             continue
         neighbours[code] = [n.alpha3 for n in atlas.neighbors(code) if n.alpha3 is not None]
         population[code] = getattr(country, "population", None)
+        if country.capital_coordinates is not None:
+            capitals[code] = (country.capital_coordinates.latitude, country.capital_coordinates.longitude)
     atlas.close()
-    return neighbours, population
+    return neighbours, population, capitals
 
 
 @functools.cache
@@ -80,7 +83,8 @@ def states() -> pd.DataFrame:
 
     Columns: ``iso3``, ``name``, ``m49``, ``region`` (UN M49 region), ``subregion``,
     ``un_member`` (bool), ``un_joined`` (year or <NA>), ``population``,
-    ``neighbours`` (tuple of ISO3), ``source``, ``kind`` (``state``, or ``former`` and
+    ``neighbours`` (tuple of ISO3), ``capital_lat`` and ``capital_lon`` (degrees, the capital's
+    coordinates; a former state or unrecognized entity takes those of its ``parent``), ``source``, ``kind`` (``state``, or ``former`` and
     ``unrecognized`` for the rows of ``historical_states.csv``). Example row::
 
         iso3=AFG name=Afghanistan region=Asia subregion=Southern Asia
@@ -90,7 +94,7 @@ def states() -> pd.DataFrame:
     pyworldatlas (GeoNames, Natural Earth); ``extra_states.csv`` for the rest.
     """
     coco = _coco_table()
-    neighbours, population = _atlas()
+    neighbours, population, capitals = _atlas()
     extra = pd.read_csv(_data("extra_states.csv").open(encoding="utf-8"), dtype=str, keep_default_na=False)
     extra_by = {row.iso3: row for row in extra.itertuples()}
     # Kosovo and Taiwan are missing from pyworldatlas: add them, and make borders symmetric.
@@ -118,6 +122,10 @@ def states() -> pd.DataFrame:
     ]
     rows["population"] = rows["population"].astype("Int64")
     rows["neighbours"] = [tuple(sorted(neighbours.get(i, []))) for i in rows["iso3"]]
+    for row in extra.itertuples():
+        capitals[row.iso3] = (float(row.capital_lat), float(row.capital_lon))
+    rows["capital_lat"] = [capitals[i][0] if i in capitals else float("nan") for i in rows["iso3"]]
+    rows["capital_lon"] = [capitals[i][1] if i in capitals else float("nan") for i in rows["iso3"]]
     rows["source"] = [
         extra_by[i].source if i in extra_by else "country_converter 1.3.2; pyworldatlas 0.10.0" for i in rows["iso3"]
     ]
@@ -135,7 +143,8 @@ def _historical_rows(current: pd.DataFrame) -> pd.DataFrame:
         "region": parent["region"].to_numpy(), "subregion": parent["subregion"].to_numpy(),
         "un_member": False, "un_joined": pd.array([pd.NA] * len(table), dtype="Int64"),
         "population": pd.array([pd.NA] * len(table), dtype="Int64"),
-        "neighbours": [()] * len(table), "source": table["source"], "kind": table["kind"],
+        "neighbours": [()] * len(table), "capital_lat": parent["capital_lat"].to_numpy(),
+        "capital_lon": parent["capital_lon"].to_numpy(), "source": table["source"], "kind": table["kind"],
     })
 
 
