@@ -94,3 +94,17 @@ def test_backtest_leave_one_out_json(db):
             "auc_low", "auc_high"} <= set(out["pooled"])
     assert all({"case", "level", "n", "events", "brier", "brier_climatology", "bss", "auc"} <= set(c) for c in out["cases"])
     assert all(c["events"] >= 0 for c in out["cases"]) and out["settings"]["every"] == 240
+
+
+def test_the_forecast_table_shows_the_likeliest_and_says_so(db):
+    args = ("forecast", "taliban-2021", "--as-of", "2024-02-01", "--bootstrap", "0")
+    every = json.loads(invoke(*args, "-f", "json").stdout)
+    assert len(every) > 25  # CSV and JSON carry every state unless --top says otherwise
+    table = invoke(*args, "--top", "0")
+    assert table.exit_code == 0 and f"│ {every[-1]['state']} " in table.stdout
+    table = invoke(*args)
+    assert table.exit_code == 0, table.output
+    assert f"the 25 likeliest of {len(every)} states" in table.stderr
+    assert f"│ {every[0]['state']} " in table.stdout and f"│ {every[25]['state']} " not in table.stdout
+    top = json.loads(invoke(*args, "--top", "3", "-f", "json").stdout)
+    assert [r["state"] for r in top] == [r["state"] for r in every[:3]]

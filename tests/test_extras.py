@@ -13,8 +13,9 @@ from pariah.exceptions import EngineUnavailable
 from pariah.extras import EXTRAS, available, require
 
 ROOT = Path(__file__).resolve().parents[1]
-#: What only the extras bring; none may be needed by ``pip install pariah``.
-EXTRA_MODULES = ("pyarrow", "duckdb", "ibis", "gdelt", "pyspark", "jax", "psycopg", "sklearn")
+#: What only the extras bring; none may be needed by ``pip install pariah`` (pyworldatlas, in ``dev``,
+#: only writes the shipped ``reference/atlas.csv``).
+EXTRA_MODULES = ("pyarrow", "duckdb", "ibis", "gdelt", "pyspark", "jax", "psycopg", "sklearn", "pyworldatlas")
 
 #: Runs pariah as if the extras' libraries were not installed: importing one fails as it would.
 SCRIPT = """
@@ -55,7 +56,7 @@ def test_runtime_dependencies_leave_the_extras_out():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     runtime = {d.split("==")[0].split("[")[0].lower() for d in project["dependencies"]}
     assert not runtime & {"pyarrow", "duckdb", "ibis-framework", "gdelt", "pyspark", "jax", "psycopg", "scikit-learn", "mesa",
-                          "playwright", "pytest"}
+                          "playwright", "pytest", "pyworldatlas"}
     extras = project["optional-dependencies"]
     assert set(EXTRAS) <= set(extras) and "dev" in extras
     assert "pariah[events,parquet,postgres,jax,spark]" in extras["dev"]   # make test: every extra

@@ -135,3 +135,18 @@ def test_every_state_of_a_case_has_its_capital_and_entities_take_their_parents()
     # Kosovo and Taiwan come from extra_states.csv, with their sources
     assert states.at["XKX", "capital_lat"] == pytest.approx(42.667)
     assert "Capital (Taipei) coordinates" in states.at["TWN", "source"]
+
+
+def test_the_shipped_atlas_is_what_pyworldatlas_holds():
+    """atlas.csv is pyworldatlas's data, written by ``python -m pariah.reference.atlas``; rewrite it
+    when the pinned release changes."""
+    pytest.importorskip("pyworldatlas")
+    from importlib.metadata import version
+
+    from pariah.reference import atlas
+
+    assert version("pyworldatlas") == atlas.PYWORLDATLAS
+    assert atlas.shipped() == atlas.read(atlas.to_csv(atlas.from_pyworldatlas()))
+    neighbours, population, capitals = atlas.shipped()
+    assert neighbours["AFG"] == ["CHN", "IRN", "PAK", "TJK", "TKM", "UZB"] and population["AFG"] > 30_000_000
+    assert capitals["AFG"] == pytest.approx((34.528, 69.172), abs=1e-3)

@@ -18,6 +18,10 @@ class ScenarioShow(str, Enum):
     distribution = "distribution"
 
 
+#: States the forecast table shows unless ``--top`` says otherwise (the likeliest first).
+TABLE_TOP = 25
+
+
 class Backend(str, Enum):
     numpy = "numpy"
     jax = "jax"
@@ -34,6 +38,7 @@ def forecast_(ctx: typer.Context, case: str = typer.Argument(..., help="Case id.
               coefficients: bool = typer.Option(False, "--coefficients", help="Show the fitted model's coefficients instead."),
               engagement: bool = typer.Option(False, "--engagement", help="Add the event-data engagement covariate ('pariah events')."),
               record: bool = typer.Option(False, "--record", help="Put every row on the record ('pariah scorecard' grades it once its window closes)."),
+              top: Optional[int] = typer.Option(None, "--top", min=0, help=f"Show the N likeliest states only; 0: every state (default: the table shows {TABLE_TOP}, CSV and JSON every state)."),
               fmt: Fmt = FormatOption) -> None:
     """Who is likely to reach a level next: probability within the horizon, 80% interval, drivers."""
     from pariah import forecast as fc
@@ -56,6 +61,11 @@ def forecast_(ctx: typer.Context, case: str = typer.Argument(..., help="Case id.
     if record:
         written = fc.record(ledger, case, rows, as_of=day, horizon=horizon, level=level or c.level)
         say(f"recorded {written} rows of {case} as of {day} ('pariah scorecard {case}' grades them)")
+    shown = top if top is not None else (TABLE_TOP if fmt == Fmt.table else 0)
+    if 0 < shown < len(rows):
+        if top is None:
+            say(f"the {shown} likeliest of {len(rows)} states; --top 0 shows every one (--format csv|json gives every row)")
+        rows = rows.head(shown)
     emit(rows.round({"p": 4, "p_low": 4, "p_high": 4}), fmt, f"{case}: within {horizon} months of {day}",
          table_columns=["state", "name", "p", "p_low", "p_high", "current_level", "drivers"])
 

@@ -8,10 +8,12 @@ Where a well-kept package ships the data, pariah reads it from there:
   build its converter under pandas 3, so pariah reads the package's own table
   (``country_data.tsv``) through ``importlib.resources`` and applies its name
   patterns itself (see ``resolve_actor``).
-- ``pyworldatlas``: land borders and population (GeoNames, Natural Earth).
+- ``pyworldatlas`` 0.10.0: land borders, population and capital coordinates
+  (GeoNames, Natural Earth), written once into ``atlas.csv`` by
+  ``python -m pariah.reference.atlas`` and read from there (``atlas``).
 
 What no package ships is data in this folder, each row with its source:
-``extra_states.csv`` (Kosovo, Taiwan: population and neighbours),
+``extra_states.csv`` (Kosovo, Taiwan: population, neighbours and capital coordinates),
 ``historical_states.csv`` (former states such as the GDR, and entities few or
 none recognize, such as Northern Cyprus: codes and the state whose region they take),
 ``blocs.csv`` (NATO, G20, SCO, BRICS, CSTO, OIC, Arab League, GCC, ASEAN,
@@ -48,22 +50,9 @@ def _coco_table() -> pd.DataFrame:
 
 @functools.cache
 def _atlas() -> tuple[dict[str, list[str]], dict[str, int | None], dict[str, tuple[float, float]]]:
-    import pyworldatlas
+    from pariah.reference import atlas
 
-    atlas = pyworldatlas.Atlas()
-    neighbours: dict[str, list[str]] = {}
-    population: dict[str, int | None] = {}
-    capitals: dict[str, tuple[float, float]] = {}
-    for country in atlas.countries():
-        code = country.alpha3
-        if code is None:
-            continue
-        neighbours[code] = [n.alpha3 for n in atlas.neighbors(code) if n.alpha3 is not None]
-        population[code] = getattr(country, "population", None)
-        if country.capital_coordinates is not None:
-            capitals[code] = (country.capital_coordinates.latitude, country.capital_coordinates.longitude)
-    atlas.close()
-    return neighbours, population, capitals
+    return atlas.shipped()
 
 
 @functools.cache
@@ -127,7 +116,7 @@ def states() -> pd.DataFrame:
     rows["capital_lat"] = [capitals[i][0] if i in capitals else float("nan") for i in rows["iso3"]]
     rows["capital_lon"] = [capitals[i][1] if i in capitals else float("nan") for i in rows["iso3"]]
     rows["source"] = [
-        extra_by[i].source if i in extra_by else "country_converter 1.3.2; pyworldatlas 0.10.0" for i in rows["iso3"]
+        extra_by[i].source if i in extra_by else "country_converter 1.3.2; pyworldatlas 0.10.0 (reference/atlas.csv)" for i in rows["iso3"]
     ]
     rows["kind"] = "state"
     rows = pd.concat([rows, _historical_rows(rows)], ignore_index=True)
