@@ -15,7 +15,7 @@ import time
 
 import pariah
 from pariah import forecast
-from pariah.forecast.world import DEFAULT_FEATURES
+from pariah.forecast.world import BLOC_FEATURES, DEFAULT_FEATURES
 
 ALIGNMENT = ("leader_affinity", "mover_affinity")
 RECENT = ("recent_bloc", "recent_neighbours")
@@ -40,6 +40,9 @@ CANDIDATES: dict[str, dict] = {
     "alignment+platt": {"features": _with(*ALIGNMENT), "calibration": "platt"},
     "alignment+isotonic": {"features": _with(*ALIGNMENT), "calibration": "isotonic"},
     "boosted+platt": {"features": _with(*ALIGNMENT), "model": "boosted", "calibration": "platt"},
+    "alignment+per-bloc": {"features": _with(*ALIGNMENT, *BLOC_FEATURES), "C": 0.03},
+    "alignment+per-bloc-only": {"features": tuple(f for f in _with(*ALIGNMENT, *BLOC_FEATURES) if f != "peer_bloc"),
+                                "C": 0.03},
     "alignment+distance": {"features": _with(*ALIGNMENT, "log_distance")},
     "alignment+distance+blocs": {"features": _with(*ALIGNMENT, "log_distance", "shared_blocs")},
     # the inverse penalty of the logistic model (C_BEFORE in every other row; 0.03 is the default now)

@@ -321,3 +321,29 @@ def test_scenario_refuses_a_move_already_made_or_dated_before_the_as_of_date(led
         forecast.scenario(ledger, "taliban-2021", assume=["RUS=recognized"], as_of=D(2025, 12, 1), runs=10)
     with pytest.raises(PariahError, match=r"2023-01-01 is before the as-of date 2024-02-01"):
         forecast.scenario(ledger, "taliban-2021", assume=["IRN=ambassadors@2023-01"], as_of=D(2024, 2, 1), runs=10)
+
+
+def test_diffusion_within_each_bloc_is_the_share_of_its_other_members_at_the_level(ledger):
+    from pariah.forecast.world import FEATURES, features_at
+
+    cutoff = D(2024, 2, 1)
+    world = build(ledger.case("taliban-2021"), ledger.acts("taliban-2021", known_on=cutoff), until=cutoff)
+    t = len(world.months) - 1
+    moved = world.level_known[t] >= 4
+    X = features_at(world, t, moved, np.zeros(len(world.states)))
+    column = X[:, FEATURES.index("bloc_SCO")]
+    sco = [s for s in pariah.reference.bloc_members("SCO", D(2024, 1, 1)) if s in world.states]
+    counted = {s for s in sco if world.member[t, world.states.index(s)]}
+    for state in ("TJK", "IND", "KAZ"):
+        others = counted - {state}
+        at = sum(moved[world.states.index(s)] for s in others)
+        assert column[world.states.index(state)] == pytest.approx(at / len(others))
+    assert column[world.states.index("USA")] == 0.0  # outside the bloc
+    assert 0 < column[world.states.index("TJK")] < 1
+    from pariah.forecast.drivers import Phrases
+
+    phrases = Phrases(world, t, 4)
+    tjk = world.states.index("TJK")
+    said = phrases.say("bloc_SCO", tjk, float(column[tjk]), 0.1)
+    assert said.startswith(f"{column[tjk]:.0%} of its SCO partners are at ambassadors or above (") and "China" in said
+    assert phrases.say("bloc_SCO", world.states.index("USA"), 0.0, 0.0) == "it is not in SCO"

@@ -66,6 +66,13 @@ class Phrases:
             if who:
                 return f"{x:.0%} of its bloc partners {'' if recent else 'are '}{when} ({_names(who)})"
             return f"none of its bloc partners {'moved in the last 12 months' if recent else f'is at {self.label}'}"
+        if feature.startswith("bloc_"):
+            bloc = feature[len("bloc_"):]
+            mine = self.blocs[:, BLOCS.index(bloc)] > 0
+            who = [states[i] for i in np.flatnonzero(mine & self.moved) if i != j]
+            if not mine[j]:
+                return f"it is not in {bloc}"
+            return f"{x:.0%} of its {bloc} partners are at {self.label}" + (f" ({_names(who)})" if who else "")
         if feature == "peer_region":
             return f"{x:.0%} of its region is at {self.label}"
         if feature == "peer_world":

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from pariah.exceptions import NotEnoughData
-from pariah.forecast.world import DEFAULT_FEATURES, FEATURES, MONOTONE_FEATURES, World, person_months
+from pariah.forecast.world import BLOCS, DEFAULT_FEATURES, FEATURES, MONOTONE_FEATURES, World, person_months
 
 READINGS = {
     "log_months": "later in a case",
@@ -38,6 +38,8 @@ READINGS = {
     "leader_affinity": "having moved with the coalition leader in other cases",
     "mover_affinity": "having moved in other cases with the states that have moved in this one",
     "engagement": "cooperative events with the target last month",
+    "log_distance": "a capital further from the target's",
+    **{f"bloc_{b}": f"partners in {b} having moved" for b in BLOCS},
 }
 
 

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from pariah.case import Case
     from pariah.forecast.alignment import Alignment
 
+BLOCS = ("EU", "NATO", "G7", "G20", "SCO", "BRICS", "CSTO", "CIS", "OIC", "LAS", "GCC", "ASEAN", "AU", "COE")
+#: Diffusion within each bloc, one covariate per bloc, so that the fit learns across cases which
+#: blocs carry moves (0 for a state outside the bloc).
+BLOC_FEATURES = tuple(f"bloc_{b}" for b in BLOCS)
 #: Covariates of the hazard model, in order (docs/METHODS.md explains each).
 FEATURES = (
     "log_months",       # log(1 + months since the case start)
@@ -54,6 +58,7 @@ FEATURES = (
     "leader_affinity",  # how often the state moved with the coalition leader in the other cases
     "mover_affinity",   # share of the movers among the states it moved with in the other cases
     "engagement",       # event-data engagement with the target last month (0 without event data)
+    *BLOC_FEATURES,     # bloc_EU, bloc_NATO, ...: share of its partners in that bloc already at the level
 )
 #: Covariates that need the other cases (``pariah.forecast.alignment``); 0 without them.
 CROSS_FEATURES = ("leader_affinity", "mover_affinity")
@@ -66,9 +71,8 @@ DEFAULT_FEATURES = ("log_months", "border", "same_region", "coalition", "peer_bl
 #: moves more likely, never less (scenarios stay monotone), and a state higher on the ladder is no
 #: further from the next step.
 PEER_FEATURES = ("peer_bloc", "peer_neighbours", "peer_region", "peer_world", "recent_bloc", "recent_neighbours",
-                 "leader_moved", "p5_moved", "mover_affinity")
+                 "leader_moved", "p5_moved", "mover_affinity", *BLOC_FEATURES)
 MONOTONE_FEATURES = PEER_FEATURES + ("level",)
-BLOCS = ("EU", "NATO", "G7", "G20", "SCO", "BRICS", "CSTO", "CIS", "OIC", "LAS", "GCC", "ASEAN", "AU", "COE")
 
 
 def _row_normalize(m: np.ndarray) -> np.ndarray:
@@ -100,6 +104,7 @@ class World:
     shared_blocs: np.ndarray  # (months, states)
     bloc_ties: list[np.ndarray]
     bloc_epoch: np.ndarray    # (months,)
+    bloc_members: list[np.ndarray]  # per epoch (states, BLOCS): 0/1 membership
     ties: dict[str, np.ndarray]  # 0/1 (states, states): neighbours, region
     p5: np.ndarray
     leader: int | None
@@ -222,6 +227,7 @@ def _yearly(case: Case, states: list[str], months: pd.DatetimeIndex):
     distinct = sorted(set(years))
     index = {s: i for i, s in enumerate(states)}
     ties: list[np.ndarray] = []
+    matrices: list[np.ndarray] = []
     keys: dict[bytes, int] = {}
     epoch_of, coalition_of, shared_of = {}, {}, {}
     for y in distinct:
@@ -232,6 +238,7 @@ def _yearly(case: Case, states: list[str], months: pd.DatetimeIndex):
             np.fill_diagonal(together, 0)
             keys[key] = len(ties)
             ties.append(together)
+            matrices.append(m.astype(np.float32))
         epoch_of[y] = keys[key]
         # the coalition as the case defines it; statements of nonrecognition are often hedges
         # ("not yet") by states already engaging, so they do not make a state a member here
@@ -240,7 +247,7 @@ def _yearly(case: Case, states: list[str], months: pd.DatetimeIndex):
         coalition_of[y] = coalition
         shared_of[y] = np.log1p(m @ bloc_matrix([case.target], y)[0])
     coalition = np.array([coalition_of[y] for y in years])
-    return (ties, np.array([epoch_of[y] for y in years], dtype=np.int32), coalition,
+    return (ties, np.array([epoch_of[y] for y in years], dtype=np.int32), matrices, coalition,
             np.array([shared_of[y] for y in years]))
 
 
@@ -264,11 +271,11 @@ def build(case, acts: pd.DataFrame, until: dt.date | None = None, engagement: pd
     months = valid.dates
     contact_6, contact_12 = _contact_counts(known_acts, states, months)
     static, ties, p5 = ties_for(states, case.target)
-    bloc_ties, epoch, coalition, shared = _yearly(case, states, months)
+    bloc_ties, epoch, bloc_members, coalition, shared = _yearly(case, states, months)
     leader = states.index(case.coalition_leader) if case.coalition_leader in states else None
     return World(case, states, months, valid.field("level").astype(np.int8), known.field("level").astype(np.int8),
                  known.field("hostile").astype(bool), contact_6, contact_12, counted(case, valid, known_acts), static,
-                 coalition, shared, bloc_ties, epoch, ties, p5, leader,
+                 coalition, shared, bloc_ties, epoch, bloc_members, ties, p5, leader,
                  _engagement_matrix(engagement, states, months))
 
 
@@ -363,12 +370,19 @@ def features(world: World, ts: np.ndarray, moved: np.ndarray, spell: np.ndarray,
 
     bloc = np.empty((k, n))
     recent_bloc = np.empty((k, n))
+    per_bloc = np.zeros((k, n, len(BLOCS)))
     epochs = world.bloc_epoch[ts]
     for e in np.unique(epochs):
         rows = epochs == e
         ties = world.bloc_ties[e]
         bloc[rows] = shares(m[rows], ties, "bloc", rows)
         recent_bloc[rows] = shares(recent_m[rows], ties, "bloc", rows)
+        # within each bloc: its other members at the level over its other members counted
+        M = world.bloc_members[e]
+        at, count = m[rows] @ M, member[rows].astype(np.float32) @ M
+        others_at = at[:, None, :] - m[rows][:, :, None] * M[None]
+        others = count[:, None, :] - member[rows][:, :, None] * M[None]
+        per_bloc[rows] = M[None] * np.divide(others_at, others, out=np.zeros_like(others_at), where=others > 0)
     leader = m[:, world.leader] if world.leader is not None else np.zeros(k)
     p5_moved = moved & world.p5 & member
     p5_other = (p5_moved.sum(axis=1, keepdims=True) - p5_moved) > 0
@@ -405,6 +419,8 @@ def features(world: World, ts: np.ndarray, moved: np.ndarray, spell: np.ndarray,
         leader_aff, mover_aff = world.alignment.covariates(world, ts, m)
         out[:, :, FEATURES.index("leader_affinity")] = leader_aff
         out[:, :, FEATURES.index("mover_affinity")] = mover_aff
+    first = FEATURES.index(BLOC_FEATURES[0])
+    out[:, :, first:first + len(BLOCS)] = per_bloc
     return out
 
 
