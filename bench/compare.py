@@ -43,6 +43,7 @@ CANDIDATES: dict[str, dict] = {
     "alignment+per-bloc": {"features": _with(*ALIGNMENT, *BLOC_FEATURES), "C": 0.03},
     "alignment+per-bloc-only": {"features": tuple(f for f in _with(*ALIGNMENT, *BLOC_FEATURES) if f != "peer_bloc"),
                                 "C": 0.03},
+    "alignment+new-states": {"features": _with(*ALIGNMENT, "log_months_counted"), "C": 0.03},
     "alignment+distance": {"features": _with(*ALIGNMENT, "log_distance")},
     "alignment+distance+blocs": {"features": _with(*ALIGNMENT, "log_distance", "shared_blocs")},
     # the inverse penalty of the logistic model (C_BEFORE in every other row; 0.03 is the default now)

@@ -347,3 +347,17 @@ def test_diffusion_within_each_bloc_is_the_share_of_its_other_members_at_the_lev
     said = phrases.say("bloc_SCO", tjk, float(column[tjk]), 0.1)
     assert said.startswith(f"{column[tjk]:.0%} of its SCO partners are at ambassadors or above (") and "China" in said
     assert phrases.say("bloc_SCO", world.states.index("USA"), 0.0, 0.0) == "it is not in SCO"
+
+
+def test_time_since_a_state_began_to_count_starts_at_its_un_entry(ledger):
+    from pariah.forecast.world import FEATURES, features_at
+
+    cutoff = D(1965, 6, 1)
+    world = build(ledger.case("israel-1948"), ledger.acts("israel-1948", known_on=cutoff), until=cutoff)
+    t = len(world.months) - 1
+    X = features_at(world, t, world.level_known[t] >= 5, np.zeros(len(world.states)))
+    column = X[:, FEATURES.index("log_months_counted")]
+    nga, usa = world.states.index("NGA"), world.states.index("USA")  # Nigeria joined the UN in 1960
+    assert world.months[world.member[:, nga].argmax()].year == 1960
+    assert column[nga] == pytest.approx(np.log1p(t - world.member[:, nga].argmax()))
+    assert column[usa] == pytest.approx(np.log1p(t)) and column[usa] > column[nga]

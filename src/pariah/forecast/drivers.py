@@ -87,6 +87,8 @@ class Phrases:
             return f"it is at {Level(int(round(x * 5))).label}"
         if feature == "hostile":
             return f"it designates, sanctions or fights {target}" if x else f"it is not hostile to {target}"
+        if feature == "log_months_counted":
+            return f"it has counted in the case for {int(round(np.expm1(x)))} months"
         if feature == "log_months_at_level":
             return f"{int(round(np.expm1(x)))} months at its current level"
         if feature in ("contact_6", "contact_12"):

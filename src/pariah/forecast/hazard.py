@@ -31,6 +31,7 @@ READINGS = {
     "level": "a higher current level",
     "hostile": "designating, sanctioning or fighting the target",
     "log_months_at_level": "a longer time at the current level",
+    "log_months_counted": "a longer time as a state in the case",
     "contact_6": "recent contact (6 months)",
     "contact_12": "contact in the last 12 months",
     "case_rate": "a case where states have been moving faster",

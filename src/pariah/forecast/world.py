@@ -51,6 +51,7 @@ FEATURES = (
     "level",            # the state's current level / 5
     "hostile",          # the state designates or sanctions the target, or uses force against it
     "log_months_at_level",  # log(1 + months at the current level)
+    "log_months_counted",  # log(1 + months since the state began to count in the case: a new state's first years)
     "contact_6",        # log(1 + contact acts in the last 6 months)
     "contact_12",       # log(1 + contact acts in the last 12 months)
     "case_rate",        # log of this case's own monthly rate of moves so far (smoothed)
@@ -387,6 +388,9 @@ def features(world: World, ts: np.ndarray, moved: np.ndarray, spell: np.ndarray,
     p5_moved = moved & world.p5 & member
     p5_other = (p5_moved.sum(axis=1, keepdims=True) - p5_moved) > 0
     clock = ts if months is None else months
+    # months since each state began to count (its UN entry, or its first known act, or the case start)
+    first = np.where(world.member.any(axis=0), world.member.argmax(axis=0), len(world.member))
+    counted_for = np.where(member, np.asarray(ts)[:, None] - first[None, :], 0)
     out = np.empty((k, n, len(FEATURES)))
     columns = {
         "log_months": np.log1p(clock)[:, None],
@@ -406,6 +410,7 @@ def features(world: World, ts: np.ndarray, moved: np.ndarray, spell: np.ndarray,
         "level": level / 5.0,
         "hostile": world.hostile_known[ts],
         "log_months_at_level": np.log1p(spell),
+        "log_months_counted": np.log1p(np.maximum(counted_for, 0)),
         "contact_6": world.contact_6[ts],
         "contact_12": world.contact_12[ts],
         "case_rate": np.asarray(rate)[:, None],
