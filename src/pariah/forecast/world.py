@@ -424,8 +424,8 @@ def features(world: World, ts: np.ndarray, moved: np.ndarray, spell: np.ndarray,
         leader_aff, mover_aff = world.alignment.covariates(world, ts, m)
         out[:, :, FEATURES.index("leader_affinity")] = leader_aff
         out[:, :, FEATURES.index("mover_affinity")] = mover_aff
-    first = FEATURES.index(BLOC_FEATURES[0])
-    out[:, :, first:first + len(BLOCS)] = per_bloc
+    column = FEATURES.index(BLOC_FEATURES[0])
+    out[:, :, column:column + len(BLOCS)] = per_bloc
     return out
 
 
