@@ -111,8 +111,7 @@ def states() -> pd.DataFrame:
     ]
     rows["population"] = rows["population"].astype("Int64")
     rows["neighbours"] = [tuple(sorted(neighbours.get(i, []))) for i in rows["iso3"]]
-    for row in extra.itertuples():
-        capitals[row.iso3] = (float(row.capital_lat), float(row.capital_lon))
+    capitals = {**capitals, **{row.iso3: (float(row.capital_lat), float(row.capital_lon)) for row in extra.itertuples()}}
     rows["capital_lat"] = [capitals[i][0] if i in capitals else float("nan") for i in rows["iso3"]]
     rows["capital_lon"] = [capitals[i][1] if i in capitals else float("nan") for i in rows["iso3"]]
     rows["source"] = [
